@@ -1,0 +1,155 @@
+//! The normalised article record: what every reader's output becomes once dates and sources
+//! have been resolved, and what the indexer writes. It knows nothing of formats or of tantivy.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// How precisely the publication moment is known. A date line such as `April 30, 2016` gives
+/// only the day; reporting it as midnight UTC without saying so would invent a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatePrecision {
+    /// Only the calendar day is known; the time part is midnight UTC by convention.
+    Day,
+    /// A time of day with a known offset was given.
+    Time,
+}
+
+impl DatePrecision {
+    /// The word stored in the index and printed in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatePrecision::Day => "day",
+            DatePrecision::Time => "time",
+        }
+    }
+}
+
+/// A publication date with its precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// The moment in UTC (midnight when only the day is known).
+    pub at: DateTime<Utc>,
+    /// Whether a time of day was known.
+    pub precision: DatePrecision,
+}
+
+/// Where a resolved value came from, kept on the record so a user can audit every date
+/// and source rather than trust a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The article's own metadata (JSON fields, HTML meta tags, front matter, header block).
+    Metadata,
+    /// The URL's host, mapped through `index_schema/sources.toml`.
+    UrlHost,
+    /// A date in the URL's path.
+    UrlPath,
+    /// A date in the file's path.
+    FilePath,
+    /// A dateline or date line at the top of the text.
+    Text,
+    /// An agency tag in the dateline, such as `(Reuters)`.
+    AgencyTag,
+    /// A signature line from `sources.toml` found in the text.
+    Signature,
+    /// Given by the user for the whole folder (`--source`).
+    User,
+    /// The file's first folder under the corpus root (`--source-from-folder`).
+    Folder,
+}
+
+impl Origin {
+    /// The word stored in the index and printed in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Metadata => "metadata",
+            Origin::UrlHost => "url_host",
+            Origin::UrlPath => "url_path",
+            Origin::FilePath => "file_path",
+            Origin::Text => "text",
+            Origin::AgencyTag => "agency_tag",
+            Origin::Signature => "signature",
+            Origin::User => "user",
+            Origin::Folder => "folder",
+        }
+    }
+}
+
+/// One article, normalised. Empty strings and `None` mean "not known": nothing is invented.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Stable identity: the URL when known, else the path relative to the corpus root,
+    /// with `#L<n>` for the n-th line of a JSON Lines file or `#<n>` for the n-th element
+    /// of a JSON array.
+    pub id: String,
+    /// Path of the file the article was read from, as given on the command line plus the
+    /// part under it.
+    pub path: String,
+    /// The article's URL, if known.
+    pub url: Option<String>,
+    /// Headline.
+    pub title: String,
+    /// Text of the article.
+    pub body: String,
+    /// Outlet name, resolved through the source rules.
+    pub source: Option<String>,
+    /// How the source was found.
+    pub source_origin: Option<Origin>,
+    /// Publication date, in UTC.
+    pub published: Option<Published>,
+    /// How the date was found.
+    pub date_origin: Option<Origin>,
+    /// Bylines, one name each.
+    pub authors: Vec<String>,
+    /// Language code, when the article's metadata gives one.
+    pub language: Option<String>,
+    /// Words in title and body.
+    pub word_count: u64,
+    /// BLAKE3 of the whitespace-normalised title and body, hex: equal for exact duplicates.
+    pub content_hash: String,
+    /// The format the article was read as (`text`, `json`, `html`, ...).
+    pub format: &'static str,
+}
+
+/// Counts the words of a text the way a reader would: runs of alphanumeric characters.
+pub fn count_words(text: &str) -> u64 {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count() as u64
+}
+
+/// Hashes title and body with whitespace collapsed, so that re-wrapped copies of the same
+/// text hash alike.
+pub fn content_hash(title: &str, body: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for word in title.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    hasher.update(b"\n");
+    for word in body.split_whitespace() {
+        hasher.update(word.as_bytes());
+        hasher.update(b" ");
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_alphanumeric_runs() {
+        assert_eq!(count_words("Kerry heads for Geneva; 246 died."), 6);
+        assert_eq!(count_words(""), 0);
+    }
+
+    #[test]
+    fn hash_ignores_wrapping_but_not_words() {
+        let a = content_hash("Title", "one two\nthree");
+        assert_eq!(a, content_hash("Title", "one  two three "));
+        assert_ne!(a, content_hash("Title", "one two four"));
+        assert_ne!(a, content_hash("Title one", "two three"));
+    }
+}
