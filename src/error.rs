@@ -9,12 +9,18 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A search query the query parser rejected; the message shows the expected form.
-    #[error("invalid query {query:?}: {reason}\n  expected: words, \"a phrase\", AND/OR/NOT, +must -mustnot, title:word")]
+    #[error(
+        "invalid query {query:?}: {reason}\n  expected: words, \"a phrase\", AND/OR/NOT, +must -mustnot, title:word"
+    )]
     Query { query: String, reason: String },
 
     /// A date given on the command line that is malformed or impossible.
     #[error("invalid {arg} {value:?}: {reason}; expected YYYY-MM-DD, YYYY-MM or YYYY")]
-    DateArg { arg: &'static str, value: String, reason: String },
+    DateArg {
+        arg: &'static str,
+        value: String,
+        reason: String,
+    },
 
     /// Arguments that contradict each other or name something unknown.
     #[error("{0}")]
@@ -29,7 +35,11 @@ pub enum Error {
         "the index at {path} was built with schema version {found}, this newsdex uses {expected}: \
          re-index with `newsdex index DIR --rebuild --index {path}`"
     )]
-    IncompatibleIndex { path: PathBuf, found: String, expected: String },
+    IncompatibleIndex {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
 
     /// No index where one was expected.
     #[error("no newsdex index at {0}: build one with `newsdex index DIR --index {0}`")]
@@ -44,7 +54,10 @@ pub enum Error {
 
     /// A failure of the file system.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     /// A failure inside the index engine.
     #[error("index engine: {0}")]
@@ -57,6 +70,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Wraps an I/O error with the path it happened on, which std's errors leave out.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -11,4 +11,9 @@ pub mod corpus;
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod cli;
 pub mod extract;
+pub mod index;
+pub mod indexer;
+pub mod output;
+pub mod query;

@@ -1,1 +1,17 @@
-fn main() {}
+//! The `newsdex` binary: parse the command line, run it, turn the outcome into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use newsdex::cli::{self, Cli, ExitStatus};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match cli::run(args) {
+        Ok(status) => status.into(),
+        Err(error) => {
+            eprintln!("newsdex: error: {error:#}");
+            ExitStatus::Error.into()
+        }
+    }
+}

@@ -46,12 +46,35 @@ impl Default for FieldMap {
         FieldMap {
             keys: [
                 list(&["title", "headline"]),
-                list(&["maintext", "text", "body", "content", "article", "articleBody", "description"]),
                 list(&[
-                    "date_publish", "published", "published_at", "publishedAt", "datePublished",
-                    "date", "pubDate", "publish_date", "pub_date", "created_at",
+                    "maintext",
+                    "text",
+                    "body",
+                    "content",
+                    "article",
+                    "articleBody",
+                    "description",
                 ]),
-                list(&["source", "publisher", "source_name", "site_name", "outlet", "source_domain"]),
+                list(&[
+                    "date_publish",
+                    "published",
+                    "published_at",
+                    "publishedAt",
+                    "datePublished",
+                    "date",
+                    "pubDate",
+                    "publish_date",
+                    "pub_date",
+                    "created_at",
+                ]),
+                list(&[
+                    "source",
+                    "publisher",
+                    "source_name",
+                    "site_name",
+                    "outlet",
+                    "source_domain",
+                ]),
                 list(&["url", "link", "canonical_url", "href"]),
                 list(&["authors", "author", "byline", "creator"]),
                 list(&["language", "lang"]),
@@ -70,9 +93,9 @@ impl FieldMap {
 
     /// Applies a `field=key` assignment as written after `--map`.
     pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), String> {
-        let (field, key) = assignment
-            .split_once('=')
-            .ok_or_else(|| format!("--map {assignment:?}: expected FIELD=KEY, e.g. body=article_text"))?;
+        let (field, key) = assignment.split_once('=').ok_or_else(|| {
+            format!("--map {assignment:?}: expected FIELD=KEY, e.g. body=article_text")
+        })?;
         let target = target_named(field.trim())?;
         let key = key.trim();
         if key.is_empty() {
@@ -99,7 +122,10 @@ pub fn target_named(field: &str) -> Result<Target, String> {
         .map(|(_, t)| *t)
         .ok_or_else(|| {
             let names: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
-            format!("unknown article field {field:?}; known fields: {}", names.join(", "))
+            format!(
+                "unknown article field {field:?}; known fields: {}",
+                names.join(", ")
+            )
         })
 }
 
@@ -107,7 +133,10 @@ fn get_path<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(record, |value, part| {
         let object = value.as_object()?;
         object.get(part).or_else(|| {
-            object.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v)
+            object
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(part))
+                .map(|(_, v)| v)
         })
     })
 }
@@ -129,9 +158,13 @@ mod tests {
     #[test]
     fn defaults_find_news_please_fields() {
         let map = FieldMap::default();
-        let rec = json!({"maintext": "Body", "text": "Other", "date_publish": "2016-04-30 10:00:00"});
+        let rec =
+            json!({"maintext": "Body", "text": "Other", "date_publish": "2016-04-30 10:00:00"});
         assert_eq!(map.lookup(&rec, Target::Body), Some(&json!("Body")));
-        assert_eq!(map.lookup(&rec, Target::Date), Some(&json!("2016-04-30 10:00:00")));
+        assert_eq!(
+            map.lookup(&rec, Target::Date),
+            Some(&json!("2016-04-30 10:00:00"))
+        );
     }
 
     #[test]
@@ -145,14 +178,25 @@ mod tests {
     #[test]
     fn bad_assignments_are_explained() {
         let mut map = FieldMap::default();
-        assert!(map.apply_assignment("body").unwrap_err().contains("FIELD=KEY"));
-        assert!(map.apply_assignment("bodyy=x").unwrap_err().contains("known fields"));
+        assert!(
+            map.apply_assignment("body")
+                .unwrap_err()
+                .contains("FIELD=KEY")
+        );
+        assert!(
+            map.apply_assignment("bodyy=x")
+                .unwrap_err()
+                .contains("known fields")
+        );
     }
 
     #[test]
     fn empty_values_fall_through() {
         let map = FieldMap::default();
         let rec = json!({"title": "", "headline": "Real headline"});
-        assert_eq!(map.lookup(&rec, Target::Title), Some(&json!("Real headline")));
+        assert_eq!(
+            map.lookup(&rec, Target::Title),
+            Some(&json!("Real headline"))
+        );
     }
 }

@@ -24,7 +24,8 @@ static PUBLISHED: LazyLock<Selector> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
-static SITE_NAME: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
+static SITE_NAME: LazyLock<Selector> =
+    LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| selector(r#"link[rel="canonical"]"#));
 static OG_URL: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:url"]"#));
 static AUTHOR: LazyLock<Selector> =
@@ -33,13 +34,19 @@ static JSON_LD: LazyLock<Selector> =
     LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
 static HTML_TAG: LazyLock<Selector> = LazyLock::new(|| selector("html"));
 static CONTAINERS: LazyLock<[Selector; 4]> = LazyLock::new(|| {
-    [selector("article"), selector(r#"[itemprop="articleBody"]"#), selector("main"), selector("body")]
+    [
+        selector("article"),
+        selector(r#"[itemprop="articleBody"]"#),
+        selector("main"),
+        selector("body"),
+    ]
 });
 static PARAGRAPHS: LazyLock<Selector> = LazyLock::new(|| selector("p, h2, h3, li, blockquote"));
 
 /// Elements whose content is page furniture, never article text.
-const FURNITURE: [&str; 9] =
-    ["nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figure"];
+const FURNITURE: [&str; 9] = [
+    "nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figure",
+];
 
 /// Reads the article of one HTML page; `None` when it has neither title nor text.
 pub fn read(text: &str) -> Option<RawArticle> {
@@ -54,12 +61,18 @@ pub fn read(text: &str) -> Option<RawArticle> {
     let date = attr(&page, &PUBLISHED, "content")
         .or_else(|| ld_text("datePublished"))
         .or_else(|| attr(&page, &TIME, "datetime"));
-    let source = attr(&page, &SITE_NAME, "content")
-        .or_else(|| ld.iter().find_map(|v| v.get("publisher").and_then(ld_string)));
+    let source = attr(&page, &SITE_NAME, "content").or_else(|| {
+        ld.iter()
+            .find_map(|v| v.get("publisher").and_then(ld_string))
+    });
     let url = attr(&page, &CANONICAL, "href").or_else(|| attr(&page, &OG_URL, "content"));
     let authors = match attr(&page, &AUTHOR, "content") {
         Some(byline) => split_authors(&byline),
-        None => ld.iter().find_map(|v| v.get("author")).map(ld_names).unwrap_or_default(),
+        None => ld
+            .iter()
+            .find_map(|v| v.get("author"))
+            .map(ld_names)
+            .unwrap_or_default(),
     };
     let language = page
         .select(&HTML_TAG)
@@ -71,7 +84,16 @@ pub fn read(text: &str) -> Option<RawArticle> {
     if title.is_empty() && body.is_empty() {
         return None;
     }
-    Some(RawArticle { title, body, url, date, source, authors, language, locator: None })
+    Some(RawArticle {
+        title,
+        body,
+        url,
+        date,
+        source,
+        authors,
+        language,
+        locator: None,
+    })
 }
 
 /// The paragraphs of the first container that has any, furniture excluded.
@@ -116,7 +138,9 @@ fn attr(page: &Html, sel: &Selector, name: &str) -> Option<String> {
 }
 
 fn first_text(page: &Html, sel: &Selector) -> Option<String> {
-    page.select(sel).map(|e| squeeze(&e.text().collect::<String>())).find(|t| !t.is_empty())
+    page.select(sel)
+        .map(|e| squeeze(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
 }
 
 /// The JSON-LD objects of the page, flattened out of arrays and `@graph` lists.
@@ -156,7 +180,9 @@ fn ld_string(value: &Value) -> Option<String> {
 fn ld_names(value: &Value) -> Vec<String> {
     match value {
         Value::Array(items) => items.iter().filter_map(ld_string).collect(),
-        other => ld_string(other).map(|s| split_authors(&s)).unwrap_or_default(),
+        other => ld_string(other)
+            .map(|s| split_authors(&s))
+            .unwrap_or_default(),
     }
 }
 
@@ -187,7 +213,10 @@ mod tests {
         assert_eq!(a.title, "Truce talks resume in Geneva");
         assert_eq!(a.source.as_deref(), Some("Al Jazeera"));
         assert_eq!(a.date.as_deref(), Some("2016-05-10T09:30:00+03:00"));
-        assert_eq!(a.url.as_deref(), Some("https://www.aljazeera.com/news/2016/05/truce.html"));
+        assert_eq!(
+            a.url.as_deref(),
+            Some("https://www.aljazeera.com/news/2016/05/truce.html")
+        );
         assert_eq!(a.authors, ["Hana Said"]);
         assert_eq!(a.language.as_deref(), Some("en"));
         assert_eq!(a.body, "Delegates met on Tuesday.\n\nTalks continue.");
@@ -195,8 +224,10 @@ mod tests {
 
     #[test]
     fn time_element_and_plain_body() {
-        let a = read("<html><body><h1>Headline</h1><time datetime=\"2015-03-02\">2 March</time>\
-                      <p>Only text.</p><footer><p>About us</p></footer></body></html>")
+        let a = read(
+            "<html><body><h1>Headline</h1><time datetime=\"2015-03-02\">2 March</time>\
+                      <p>Only text.</p><footer><p>About us</p></footer></body></html>",
+        )
         .unwrap();
         assert_eq!(a.title, "Headline");
         assert_eq!(a.date.as_deref(), Some("2015-03-02"));

@@ -24,7 +24,11 @@ pub fn read(text: &str, map: &FieldMap) -> Result<Option<RawArticle>, Skip> {
             lines.remove(i);
         }
     }
-    let body_text = lines.iter().map(|l| strip_line(l)).collect::<Vec<_>>().join("\n");
+    let body_text = lines
+        .iter()
+        .map(|l| strip_line(l))
+        .collect::<Vec<_>>()
+        .join("\n");
     let body_text = body_text.trim().to_string();
     if !body_text.is_empty() {
         article.body = body_text;
@@ -35,17 +39,26 @@ pub fn read(text: &str, map: &FieldMap) -> Result<Option<RawArticle>, Skip> {
 /// Splits off the front matter and converts it to a JSON object.
 fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), Skip> {
     for fence in ["---", "+++"] {
-        let Some(rest) = text.strip_prefix(fence).and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n"))) else {
+        let Some(rest) = text
+            .strip_prefix(fence)
+            .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+        else {
             continue;
         };
         let end = rest
             .match_indices(fence)
             .find(|(i, _)| *i == 0 || rest.as_bytes()[i - 1] == b'\n')
             .map(|(i, _)| i)
-            .ok_or_else(|| Skip::Malformed(format!("front matter opened with {fence} is never closed")))?;
+            .ok_or_else(|| {
+                Skip::Malformed(format!("front matter opened with {fence} is never closed"))
+            })?;
         let front = &rest[..end];
         let after = rest[end + fence.len()..].trim_start_matches(['\r', '\n']);
-        let value = if fence == "---" { parse_yaml(front)? } else { parse_toml(front)? };
+        let value = if fence == "---" {
+            parse_yaml(front)?
+        } else {
+            parse_toml(front)?
+        };
         return Ok((Some(value), after));
     }
     Ok((None, text))
@@ -54,7 +67,11 @@ fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), Skip> {
 fn parse_yaml(front: &str) -> Result<Value, Skip> {
     let docs = YamlLoader::load_from_str(front)
         .map_err(|e| Skip::Malformed(format!("invalid YAML front matter: {e}")))?;
-    Ok(docs.into_iter().next().map(yaml_to_json).unwrap_or(Value::Null))
+    Ok(docs
+        .into_iter()
+        .next()
+        .map(yaml_to_json)
+        .unwrap_or(Value::Null))
 }
 
 fn yaml_to_json(yaml: Yaml) -> Value {
@@ -94,7 +111,9 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -105,7 +124,10 @@ fn strip_line(line: &str) -> String {
         .trim_start_matches('#')
         .trim_start_matches('>')
         .trim_start();
-    let content = content.strip_prefix("- ").or_else(|| content.strip_prefix("* ")).unwrap_or(content);
+    let content = content
+        .strip_prefix("- ")
+        .or_else(|| content.strip_prefix("* "))
+        .unwrap_or(content);
     strip_inline(content)
 }
 
@@ -158,14 +180,25 @@ mod tests {
 
     #[test]
     fn title_from_heading_without_front_matter() {
-        let a = read("# The headline\n\nText ![photo](p.jpg) here.", &FieldMap::default()).unwrap().unwrap();
+        let a = read(
+            "# The headline\n\nText ![photo](p.jpg) here.",
+            &FieldMap::default(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(a.title, "The headline");
         assert_eq!(a.body, "Text  here.");
     }
 
     #[test]
     fn unclosed_or_invalid_front_matter_is_malformed() {
-        assert!(matches!(read("---\ntitle: x\n", &FieldMap::default()), Err(Skip::Malformed(_))));
-        assert!(matches!(read("+++\ntitle = \n+++\nx", &FieldMap::default()), Err(Skip::Malformed(_))));
+        assert!(matches!(
+            read("---\ntitle: x\n", &FieldMap::default()),
+            Err(Skip::Malformed(_))
+        ));
+        assert!(matches!(
+            read("+++\ntitle = \n+++\nx", &FieldMap::default()),
+            Err(Skip::Malformed(_))
+        ));
     }
 }

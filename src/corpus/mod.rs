@@ -121,7 +121,10 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_file_bytes: 50 * 1024 * 1024, field_map: FieldMap::default() }
+        ReadOptions {
+            max_file_bytes: 50 * 1024 * 1024,
+            field_map: FieldMap::default(),
+        }
     }
 }
 
@@ -177,8 +180,14 @@ mod tests {
 
     #[test]
     fn bylines_split_into_names() {
-        assert_eq!(split_authors("By  Foo Yun Chee  and Miyoung Kim"), ["Foo Yun Chee", "Miyoung Kim"]);
-        assert_eq!(split_authors("Ali Younes; Sara Elizabeth Williams"), ["Ali Younes", "Sara Elizabeth Williams"]);
+        assert_eq!(
+            split_authors("By  Foo Yun Chee  and Miyoung Kim"),
+            ["Foo Yun Chee", "Miyoung Kim"]
+        );
+        assert_eq!(
+            split_authors("Ali Younes; Sara Elizabeth Williams"),
+            ["Ali Younes", "Sara Elizabeth Williams"]
+        );
         assert!(split_authors("  ").is_empty());
     }
 }

@@ -4,7 +4,7 @@
 pub mod dates;
 pub mod sources;
 
-use crate::article::{Article, Origin, count_words, content_hash};
+use crate::article::{Article, Origin, content_hash, count_words};
 use crate::corpus::{CorpusFile, Format, RawArticle};
 pub use sources::SourceRules;
 
@@ -43,7 +43,12 @@ impl Normaliser {
     pub fn normalise(&self, raw: RawArticle, file: &CorpusFile, format: Format) -> Normalised {
         let mut remarks = Vec::new();
         let path = file.path.to_string_lossy().into_owned();
-        let url = raw.url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
+        let url = raw
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string);
         let base = url.clone().unwrap_or_else(|| path.clone());
         let id = match &raw.locator {
             Some(locator) => format!("{base}#{locator}"),
@@ -84,13 +89,22 @@ impl Normaliser {
         if let Some(written) = raw.date.as_deref().filter(|d| !d.trim().is_empty()) {
             match dates::parse_date(written) {
                 Some(p) => return (Some(p), Some(Origin::Metadata)),
-                None => remarks.push(format!("date {written:?} in the metadata is not a date newsdex can read")),
+                None => remarks.push(format!(
+                    "date {written:?} in the metadata is not a date newsdex can read"
+                )),
             }
         }
-        let url_path = url.and_then(|u| url::Url::parse(u).ok()).map(|u| u.path().to_string());
+        let url_path = url
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.path().to_string());
         let found = dates::date_in_path(path)
             .map(|p| (p, Origin::FilePath))
-            .or_else(|| url_path.as_deref().and_then(dates::date_in_path).map(|p| (p, Origin::UrlPath)))
+            .or_else(|| {
+                url_path
+                    .as_deref()
+                    .and_then(dates::date_in_path)
+                    .map(|p| (p, Origin::UrlPath))
+            })
             .or_else(|| dates::date_in_text(&raw.body).map(|p| (p, Origin::Text)));
         match found {
             Some((p, origin)) => (Some(p), Some(origin)),
@@ -109,8 +123,16 @@ impl Normaliser {
         }
         let by_rule = url
             .and_then(|u| self.rules.from_url(u).map(|n| (n, Origin::UrlHost)))
-            .or_else(|| self.rules.from_dateline(&raw.body).map(|n| (n, Origin::AgencyTag)))
-            .or_else(|| self.rules.from_signature(&raw.body).map(|n| (n, Origin::Signature)));
+            .or_else(|| {
+                self.rules
+                    .from_dateline(&raw.body)
+                    .map(|n| (n, Origin::AgencyTag))
+            })
+            .or_else(|| {
+                self.rules
+                    .from_signature(&raw.body)
+                    .map(|n| (n, Origin::Signature))
+            });
         if let Some((name, origin)) = by_rule {
             return (Some(name.to_string()), Some(origin));
         }

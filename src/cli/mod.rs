@@ -1,0 +1,175 @@
+//! The command line: argument definitions (clap derive, doc comments as help text) and the
+//! dispatch to one module per subcommand. Arguments become plain library requests here;
+//! nothing below this module knows clap.
+
+mod exit;
+mod index;
+mod progress;
+mod search;
+
+pub use exit::ExitStatus;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Search engine for folders of news articles: index them once, then search by text,
+/// source and date.
+#[derive(Debug, Parser)]
+#[command(name = "newsdex", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Index folder (for every subcommand).
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSDEX_INDEX",
+        default_value = "newsdex-index"
+    )]
+    pub index: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read every article under the folders and add it to the index.
+    Index(IndexArgs),
+    /// Search the index by text, source and date range.
+    Search(SearchArgs),
+}
+
+/// Arguments of `newsdex index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders (or files) to read.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Follow symbolic links.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Outlet of articles whose source cannot be determined otherwise.
+    #[arg(long, value_name = "NAME", conflicts_with = "source_from_folder")]
+    pub source: Option<String>,
+
+    /// Name undetermined sources after each file's first folder under DIR.
+    #[arg(long)]
+    pub source_from_folder: bool,
+
+    /// Map an article field to a JSON/front-matter key: FIELD=KEY, e.g. body=article_text
+    /// (fields: title, body, date, source, url, authors, language; KEY may be a.b.c).
+    #[arg(long = "map", value_name = "FIELD=KEY")]
+    pub maps: Vec<String>,
+
+    /// TOML file with a [map] table of FIELD = "KEY" lines.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Skip files (and decompressed contents) larger than this.
+    #[arg(long, default_value_t = 50, value_name = "MB")]
+    pub max_file_mb: u64,
+
+    /// Memory for the index writer.
+    #[arg(long, default_value_t = 256, value_name = "MB")]
+    pub heap_mb: usize,
+
+    /// Parsing threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+
+    /// Empty the index first and build it anew.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Print only the summary, not a warning per skipped file.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `newsdex search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query: words (all must match), "phrases", AND/OR/NOT, +word -word, title:word.
+    /// Empty or * matches every article that passes the filters.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Only articles from this outlet (repeatable: any of them; case-insensitive).
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+
+    /// First day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// Last day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// Hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+
+    /// Hits to skip first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Colour matched words in the table.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// Latest first.
+    Newest,
+    /// Earliest first.
+    Oldest,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned rows for reading.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header.
+    Csv,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    /// When stdout is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Runs a parsed command line and says how the process should exit.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Index(args) => index::run(&cli.index, args),
+        Command::Search(args) => search::run(&cli.index, args),
+    }
+}

@@ -1,0 +1,126 @@
+//! The index on disk: creating and opening it (with the schema version check), turning
+//! articles into tantivy documents, and writing them. Only this module and `query` know
+//! tantivy.
+
+mod document;
+pub mod schema;
+mod sink;
+
+pub use schema::{Fields, SchemaSpec};
+pub use sink::{Added, ArticleSink};
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+use tantivy::directory::MmapDirectory;
+
+use crate::error::{Error, Result};
+
+/// The file in the index folder that records which newsdex schema built it.
+const META_FILE: &str = "newsdex-meta.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexMeta {
+    schema_version: u32,
+    created_by: String,
+}
+
+/// An open newsdex index with its resolved fields.
+pub struct NewsIndex {
+    /// The tantivy index, tokenizers registered.
+    pub index: Index,
+    /// Handles to the fields.
+    pub fields: Fields,
+    /// The folder it lives in.
+    pub path: PathBuf,
+}
+
+impl NewsIndex {
+    /// Opens an existing index for searching, refusing one built with another schema.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.join("meta.json").is_file() {
+            return Err(Error::NoIndex(path.to_path_buf()));
+        }
+        let spec = SchemaSpec::builtin()?;
+        check_meta(path, &spec)?;
+        let index = Index::open_in_dir(path)?;
+        let expected = spec.build()?;
+        if index.schema() != expected {
+            return Err(incompatible(path, "a different field layout", &spec));
+        }
+        Self::finish(index, spec, path)
+    }
+
+    /// Opens the index at `path` for writing, creating it if needed. With `rebuild`, an
+    /// existing newsdex index there is emptied first; a folder that holds anything else is
+    /// never touched.
+    pub fn open_or_create(path: &Path, rebuild: bool) -> Result<Self> {
+        let exists = path.join("meta.json").is_file();
+        if exists && rebuild {
+            if !path.join(META_FILE).is_file() {
+                return Err(Error::Usage(format!(
+                    "{} holds a search index that newsdex did not make; refusing to delete it",
+                    path.display()
+                )));
+            }
+            std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
+        } else if exists {
+            return Self::open(path);
+        }
+        if path.is_dir()
+            && std::fs::read_dir(path)
+                .map_err(|e| Error::io(path, e))?
+                .next()
+                .is_some()
+        {
+            return Err(Error::Usage(format!(
+                "{} is a folder that is not empty and holds no newsdex index; choose another --index",
+                path.display()
+            )));
+        }
+        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        let spec = SchemaSpec::builtin()?;
+        let dir = MmapDirectory::open(path).map_err(|e| Error::Engine(e.into()))?;
+        let index = Index::create(dir, spec.build()?, Default::default())?;
+        let meta = IndexMeta {
+            schema_version: spec.version,
+            created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
+        };
+        let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
+        std::fs::write(path.join(META_FILE), text)
+            .map_err(|e| Error::io(path.join(META_FILE), e))?;
+        Self::finish(index, spec, path)
+    }
+
+    fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
+        spec.register_tokenizers(&index)?;
+        let fields = Fields::resolve(&index.schema())?;
+        Ok(NewsIndex {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+fn check_meta(path: &Path, spec: &SchemaSpec) -> Result<()> {
+    let file = path.join(META_FILE);
+    let found = match std::fs::read_to_string(&file) {
+        Ok(text) => match serde_json::from_str::<IndexMeta>(&text) {
+            Ok(meta) if meta.schema_version == spec.version => return Ok(()),
+            Ok(meta) => meta.schema_version.to_string(),
+            Err(_) => "unreadable".to_string(),
+        },
+        Err(_) => "none (not a newsdex index)".to_string(),
+    };
+    Err(incompatible(path, &found, spec))
+}
+
+fn incompatible(path: &Path, found: &str, spec: &SchemaSpec) -> Error {
+    Error::IncompatibleIndex {
+        path: path.to_path_buf(),
+        found: found.to_string(),
+        expected: spec.version.to_string(),
+    }
+}

@@ -1,0 +1,291 @@
+//! Builds the tantivy schema and text analysers from the declaration in
+//! `index_schema/schema.toml`, and resolves the fields newsdex's code relies on by name, so
+//! a declaration that lacks one fails loudly at start-up rather than at indexing time.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use tantivy::Index;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, WhitespaceTokenizer,
+};
+
+use crate::error::{Error, Result};
+
+/// The declaration shipped in the binary.
+pub const BUILTIN_SCHEMA: &str = include_str!("../../index_schema/schema.toml");
+const FILE: &str = "index_schema/schema.toml";
+
+/// The parsed declaration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaSpec {
+    /// Written into each index; indexes of another version are refused.
+    pub version: u32,
+    #[serde(default)]
+    tokenizers: BTreeMap<String, TokenizerSpec>,
+    field: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenizerSpec {
+    split: String,
+    #[serde(default)]
+    max_token_length: Option<usize>,
+    #[serde(default)]
+    lowercase: bool,
+    #[serde(default)]
+    ascii_folding: bool,
+    #[serde(default)]
+    stemmer: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldSpec {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    tokenizer: Option<String>,
+    #[serde(default)]
+    record: Option<String>,
+    #[serde(default)]
+    stored: bool,
+    #[serde(default)]
+    fast: bool,
+    #[serde(default)]
+    indexed: bool,
+}
+
+/// Handles to the fields the indexer and the searcher use.
+#[derive(Debug, Clone, Copy)]
+#[allow(missing_docs)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub source: Field,
+    pub published: Field,
+    pub date_precision: Field,
+    pub date_origin: Field,
+    pub source_origin: Field,
+    pub url: Field,
+    pub path: Field,
+    pub authors: Field,
+    pub language: Field,
+    pub format: Field,
+    pub word_count: Field,
+    pub content_hash: Field,
+}
+
+fn config_error(reason: impl Into<String>) -> Error {
+    Error::Config {
+        file: FILE.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl SchemaSpec {
+    /// The declaration compiled into this binary.
+    pub fn builtin() -> Result<Self> {
+        Self::parse(BUILTIN_SCHEMA)
+    }
+
+    /// Parses a declaration.
+    pub fn parse(text: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|e| config_error(e.to_string()))
+    }
+
+    /// The tantivy schema the declaration describes.
+    pub fn build(&self) -> Result<Schema> {
+        let mut builder = Schema::builder();
+        for field in &self.field {
+            match field.kind.as_str() {
+                "text" => {
+                    builder.add_text_field(&field.name, self.text_options(field)?);
+                }
+                "date" => {
+                    let mut opts = DateOptions::default().set_precision(DateTimePrecision::Seconds);
+                    if field.indexed {
+                        opts = opts.set_indexed();
+                    }
+                    if field.stored {
+                        opts = opts.set_stored();
+                    }
+                    if field.fast {
+                        opts = opts.set_fast();
+                    }
+                    builder.add_date_field(&field.name, opts);
+                }
+                "u64" => {
+                    let mut opts = NumericOptions::default();
+                    if field.indexed {
+                        opts = opts.set_indexed();
+                    }
+                    if field.stored {
+                        opts = opts.set_stored();
+                    }
+                    if field.fast {
+                        opts = opts.set_fast();
+                    }
+                    builder.add_u64_field(&field.name, opts);
+                }
+                other => {
+                    return Err(config_error(format!(
+                        "field {:?}: unknown type {other:?}",
+                        field.name
+                    )));
+                }
+            }
+        }
+        Ok(builder.build())
+    }
+
+    fn text_options(&self, field: &FieldSpec) -> Result<TextOptions> {
+        let tokenizer = field.tokenizer.as_deref().unwrap_or("raw");
+        if tokenizer != "raw" && !self.tokenizers.contains_key(tokenizer) {
+            return Err(config_error(format!(
+                "field {:?}: unknown tokenizer {tokenizer:?}",
+                field.name
+            )));
+        }
+        let record = match field.record.as_deref().unwrap_or("basic") {
+            "basic" => IndexRecordOption::Basic,
+            "freq" => IndexRecordOption::WithFreqs,
+            "position" => IndexRecordOption::WithFreqsAndPositions,
+            other => {
+                return Err(config_error(format!(
+                    "field {:?}: unknown record {other:?}",
+                    field.name
+                )));
+            }
+        };
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record);
+        let mut opts = TextOptions::default().set_indexing_options(indexing);
+        if field.stored {
+            opts = opts.set_stored();
+        }
+        if field.fast {
+            opts = opts.set_fast("raw");
+        }
+        Ok(opts)
+    }
+
+    /// Registers the declared text analysers on `index`; needed on every open.
+    pub fn register_tokenizers(&self, index: &Index) -> Result<()> {
+        for (name, spec) in &self.tokenizers {
+            index.tokenizers().register(name, spec.analyzer(name)?);
+        }
+        Ok(())
+    }
+}
+
+impl TokenizerSpec {
+    fn analyzer(&self, name: &str) -> Result<TextAnalyzer> {
+        let mut builder = match self.split.as_str() {
+            "simple" => TextAnalyzer::builder(SimpleTokenizer::default()).dynamic(),
+            "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
+            "raw" => TextAnalyzer::builder(RawTokenizer::default()).dynamic(),
+            other => {
+                return Err(config_error(format!(
+                    "tokenizer {name:?}: unknown split {other:?}"
+                )));
+            }
+        };
+        if let Some(limit) = self.max_token_length {
+            builder = builder.filter_dynamic(RemoveLongFilter::limit(limit));
+        }
+        if self.lowercase {
+            builder = builder.filter_dynamic(LowerCaser);
+        }
+        if self.ascii_folding {
+            builder = builder.filter_dynamic(AsciiFoldingFilter);
+        }
+        match self.stemmer.as_deref() {
+            None => {}
+            Some("english") => builder = builder.filter_dynamic(Stemmer::new(Language::English)),
+            Some(other) => {
+                return Err(config_error(format!(
+                    "tokenizer {name:?}: unknown stemmer {other:?}"
+                )));
+            }
+        }
+        Ok(builder.build())
+    }
+}
+
+impl Fields {
+    /// Resolves every field newsdex uses; a missing one is a broken declaration.
+    pub fn resolve(schema: &Schema) -> Result<Self> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| config_error(format!("newsdex needs a field named {name:?}")))
+        };
+        Ok(Fields {
+            id: get("id")?,
+            title: get("title")?,
+            body: get("body")?,
+            source: get("source")?,
+            published: get("published")?,
+            date_precision: get("date_precision")?,
+            date_origin: get("date_origin")?,
+            source_origin: get("source_origin")?,
+            url: get("url")?,
+            path: get("path")?,
+            authors: get("authors")?,
+            language: get("language")?,
+            format: get("format")?,
+            word_count: get("word_count")?,
+            content_hash: get("content_hash")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_declaration_builds_and_has_every_field() {
+        let spec = SchemaSpec::builtin().unwrap();
+        let schema = spec.build().unwrap();
+        Fields::resolve(&schema).unwrap();
+        let index = Index::create_in_ram(schema);
+        spec.register_tokenizers(&index).unwrap();
+        let mut analyzer = index.tokenizers().get("news_en").unwrap();
+        let mut tokens = Vec::new();
+        analyzer
+            .token_stream("Strikes on Genève")
+            .process(&mut |t| tokens.push(t.text.clone()));
+        assert_eq!(tokens, ["strike", "on", "geneve"]);
+    }
+
+    #[test]
+    fn broken_declarations_are_explained() {
+        let unknown_tok =
+            "version = 1\n[[field]]\nname = \"title\"\ntype = \"text\"\ntokenizer = \"nope\"\n";
+        let err = SchemaSpec::parse(unknown_tok).unwrap().build().unwrap_err();
+        assert!(
+            err.to_string().contains("unknown tokenizer \"nope\""),
+            "{err}"
+        );
+        let missing = "version = 1\n[[field]]\nname = \"title\"\ntype = \"text\"\n";
+        let schema = SchemaSpec::parse(missing).unwrap().build().unwrap();
+        assert!(
+            Fields::resolve(&schema)
+                .unwrap_err()
+                .to_string()
+                .contains("\"id\"")
+        );
+    }
+}

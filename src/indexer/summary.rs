@@ -1,0 +1,146 @@
+//! The counts of an indexing run, merged from the parsing threads and printed at the end.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What an indexing run did, counted.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Files met while walking.
+    pub files: u64,
+    /// Articles written to the index.
+    pub articles: u64,
+    /// Articles left out as exact duplicates of an indexed one.
+    pub duplicates: u64,
+    /// Records inside files that were reported and left out (a broken JSON line).
+    pub records_rejected: u64,
+    /// Files left out, by reason.
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Indexed articles with no publication date.
+    pub undated: u64,
+    /// Indexed articles with no source.
+    pub sourceless: u64,
+    /// Files decoded from a legacy encoding.
+    pub decoded: u64,
+    /// Bytes of the files read.
+    pub bytes: u64,
+    /// Wall-clock duration of the run.
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Counts a file left out for `reason`.
+    pub fn skip(&mut self, reason: &'static str) {
+        *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Adds another partial count to this one.
+    pub fn merge(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.articles += other.articles;
+        self.duplicates += other.duplicates;
+        self.records_rejected += other.records_rejected;
+        self.undated += other.undated;
+        self.sourceless += other.sourceless;
+        self.decoded += other.decoded;
+        self.bytes += other.bytes;
+        for (reason, n) in &other.skipped {
+            *self.skipped.entry(reason).or_default() += n;
+        }
+    }
+
+    /// Files left out, all reasons together.
+    pub fn files_skipped(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rate = if self.seconds > 0.0 {
+            self.articles as f64 / self.seconds
+        } else {
+            0.0
+        };
+        let mb = self.bytes as f64 / 1_048_576.0;
+        writeln!(
+            f,
+            "indexed {} articles from {} files ({:.1} MB) in {:.2} s, {:.0} articles/s",
+            self.articles,
+            self.files - self.files_skipped(),
+            mb,
+            self.seconds,
+            rate
+        )?;
+        writeln!(
+            f,
+            "  without date: {}, without source: {}",
+            self.undated, self.sourceless
+        )?;
+        if self.duplicates > 0 {
+            writeln!(f, "  exact duplicates left out: {}", self.duplicates)?;
+        }
+        if self.records_rejected > 0 {
+            writeln!(
+                f,
+                "  records rejected inside files: {}",
+                self.records_rejected
+            )?;
+        }
+        if self.decoded > 0 {
+            writeln!(
+                f,
+                "  files decoded from a legacy encoding: {}",
+                self.decoded
+            )?;
+        }
+        if !self.skipped.is_empty() {
+            let reasons: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(r, n)| format!("{r} {n}"))
+                .collect();
+            writeln!(
+                f,
+                "  files skipped: {} ({})",
+                self.files_skipped(),
+                reasons.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_adds_counts_and_reasons() {
+        let mut a = Summary {
+            files: 2,
+            articles: 1,
+            ..Summary::default()
+        };
+        a.skip("empty");
+        let mut b = Summary {
+            files: 3,
+            articles: 2,
+            undated: 1,
+            ..Summary::default()
+        };
+        b.skip("empty");
+        b.skip("binary");
+        a.merge(&b);
+        assert_eq!(
+            (a.files, a.articles, a.undated, a.files_skipped()),
+            (5, 3, 1, 3)
+        );
+        assert_eq!(a.skipped["empty"], 2);
+        let text = a.to_string();
+        assert!(
+            text.contains("files skipped: 3 (binary 1, empty 2)"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! A search hit as plain data: every stored field of the article, its score and a snippet.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tantivy::TantivyDocument;
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
+
+use crate::index::Fields;
+
+/// A passage of the body around the matched words.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Snippet {
+    /// The passage, plain text.
+    pub text: String,
+    /// Byte ranges of `text` that matched the query.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// One matching article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Stable article id.
+    pub id: String,
+    /// Relevance score (absent when sorted by date).
+    pub score: Option<f32>,
+    /// Headline.
+    pub title: String,
+    /// Outlet.
+    pub source: Option<String>,
+    /// Publication moment, UTC.
+    pub published: Option<DateTime<Utc>>,
+    /// `day` or `time`.
+    pub date_precision: Option<String>,
+    /// Where the date came from.
+    pub date_origin: Option<String>,
+    /// Where the source came from.
+    pub source_origin: Option<String>,
+    /// Article URL.
+    pub url: Option<String>,
+    /// File it was read from.
+    pub path: String,
+    /// Bylines.
+    pub authors: Vec<String>,
+    /// Language code.
+    pub language: Option<String>,
+    /// Format read.
+    pub format: String,
+    /// Words in title and body.
+    pub word_count: u64,
+    /// Hash of the normalised text.
+    pub content_hash: String,
+    /// Passage with the matched words.
+    pub snippet: Snippet,
+    /// Full text.
+    pub body: String,
+}
+
+fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// Builds a hit from a stored document.
+pub fn from_document(
+    fields: &Fields,
+    doc: &TantivyDocument,
+    score: Option<f32>,
+    snippets: Option<&SnippetGenerator>,
+    max_chars: usize,
+) -> Hit {
+    let body = text(doc, fields.body).unwrap_or_default();
+    let snippet = snippets
+        .map(|g| g.snippet(&body))
+        .filter(|s| !s.is_empty())
+        .map(|s| Snippet {
+            text: s.fragment().to_string(),
+            highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+        })
+        .unwrap_or_else(|| Snippet {
+            text: lead(&body, max_chars),
+            highlights: Vec::new(),
+        });
+    Hit {
+        id: text(doc, fields.id).unwrap_or_default(),
+        score,
+        title: text(doc, fields.title).unwrap_or_default(),
+        source: text(doc, fields.source),
+        published: doc
+            .get_first(fields.published)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| DateTime::<Utc>::from_timestamp(d.into_timestamp_secs(), 0)),
+        date_precision: text(doc, fields.date_precision),
+        date_origin: text(doc, fields.date_origin),
+        source_origin: text(doc, fields.source_origin),
+        url: text(doc, fields.url),
+        path: text(doc, fields.path).unwrap_or_default(),
+        authors: doc
+            .get_all(fields.authors)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        language: text(doc, fields.language),
+        format: text(doc, fields.format).unwrap_or_default(),
+        word_count: doc
+            .get_first(fields.word_count)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
+        content_hash: text(doc, fields.content_hash).unwrap_or_default(),
+        snippet,
+        body,
+    }
+}
+
+/// The start of the text, cut at a word boundary, whitespace collapsed.
+fn lead(body: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for word in body.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max_chars {
+            out.push_str(" …");
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
