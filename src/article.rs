@@ -79,9 +79,8 @@ impl Origin {
 /// One article, normalised. Empty strings and `None` mean "not known": nothing is invented.
 #[derive(Debug, Clone)]
 pub struct Article {
-    /// Stable identity: the URL when known, else the path relative to the corpus root,
-    /// with `#L<n>` for the n-th line of a JSON Lines file or `#<n>` for the n-th element
-    /// of a JSON array.
+    /// Stable identity: the URL when known, else the file's absolute path, with `#L<n>` for
+    /// line n of a JSON Lines file or `#<n>` for element n (from 0) of a JSON array.
     pub id: String,
     /// Path of the file the article was read from, as given on the command line plus the
     /// part under it.

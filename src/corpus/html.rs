@@ -54,7 +54,7 @@ pub fn read(text: &str) -> Option<RawArticle> {
     let ld = json_ld(&page);
     let ld_text = |key: &str| ld.iter().find_map(|v| v.get(key).and_then(ld_string));
     let title = attr(&page, &OG_TITLE, "content")
-        .or_else(|| first_text(&page, &TITLE))
+        .or_else(|| first_text(&page, &TITLE).map(|t| without_site_suffix(&t)))
         .or_else(|| ld_text("headline"))
         .or_else(|| first_text(&page, &H1))
         .unwrap_or_default();
@@ -128,6 +128,14 @@ fn has_block_parent_in_set(element: &ElementRef) -> bool {
         .ancestors()
         .filter_map(ElementRef::wrap)
         .any(|a| matches!(a.value().name(), "li" | "blockquote"))
+}
+
+/// `<title>` often ends with the site's name: "Headline | Site".
+fn without_site_suffix(title: &str) -> String {
+    match title.rsplit_once(" | ") {
+        Some((headline, _)) if !headline.trim().is_empty() => headline.trim().to_string(),
+        _ => title.to_string(),
+    }
 }
 
 fn attr(page: &Html, sel: &Selector, name: &str) -> Option<String> {

@@ -49,10 +49,10 @@ impl Normaliser {
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .map(str::to_string);
-        let base = url.clone().unwrap_or_else(|| path.clone());
-        let id = match &raw.locator {
-            Some(locator) => format!("{base}#{locator}"),
-            None => base,
+        let id = match (&url, &raw.locator) {
+            (Some(url), _) => url.clone(),
+            (None, Some(locator)) => format!("{path}#{locator}"),
+            (None, None) => path.clone(),
         };
         let (published, date_origin) = self.resolve_date(&raw, &path, url.as_deref(), &mut remarks);
         let (source, source_origin) = self.resolve_source(&raw, url.as_deref(), file);
