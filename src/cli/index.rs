@@ -25,7 +25,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
             rules: SourceRules::builtin(),
             folder_source: folder_source(&args),
         },
-        roots: args.dirs,
+        roots: indexer::resolve_roots(&args.dirs)?,
         follow_links: args.follow,
         heap_mb: args.heap_mb,
         threads: args.threads,

@@ -18,11 +18,11 @@ pub fn read(text: &str, map: &FieldMap) -> Result<Option<RawArticle>, Skip> {
         None => RawArticle::default(),
     };
     let mut lines: Vec<&str> = body.lines().collect();
-    if article.title.is_empty() {
-        if let Some(i) = lines.iter().position(|l| l.trim_start().starts_with('#')) {
-            article.title = strip_inline(lines[i].trim_start().trim_start_matches('#').trim());
-            lines.remove(i);
-        }
+    if article.title.is_empty()
+        && let Some(i) = lines.iter().position(|l| l.trim_start().starts_with('#'))
+    {
+        article.title = strip_inline(lines[i].trim_start().trim_start_matches('#').trim());
+        lines.remove(i);
     }
     let body_text = lines
         .iter()

@@ -146,13 +146,12 @@ fn time_after(tokens: &[&str], j: usize) -> Option<(NaiveTime, Option<FixedOffse
         None => (raw.clone(), String::new()),
     };
     let mut next = j + 1;
-    if suffix.is_empty() {
-        if let Some(t) = tokens.get(next).map(|t| t.to_ascii_lowercase()) {
-            if t == "am" || t == "pm" || t == "a.m" || t == "p.m" {
-                suffix = t;
-                next += 1;
-            }
-        }
+    if suffix.is_empty()
+        && let Some(t) = tokens.get(next).map(|t| t.to_ascii_lowercase())
+        && (t == "am" || t == "pm" || t == "a.m" || t == "p.m")
+    {
+        suffix = t;
+        next += 1;
     }
     let (h, m) = clock.split_once(':')?;
     let (mut hour, minute): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
@@ -221,21 +220,23 @@ pub fn date_in_path(path: &str) -> Option<Published> {
     let runs = digit_runs(path);
     for (k, &(start, end)) in runs.iter().enumerate() {
         let run = &path[start..end];
-        if run.len() == 8 {
-            if let Some(found) = ymd(&run[..4], &run[4..6], &run[6..]) {
-                return Some(found);
-            }
+        if run.len() == 8
+            && let Some(found) = ymd(&run[..4], &run[4..6], &run[6..])
+        {
+            return Some(found);
         }
-        if run.len() == 4 {
-            if let (Some(&(ms, me)), Some(&(ds, de))) = (runs.get(k + 1), runs.get(k + 2)) {
-                let sep1 = &path[end..ms];
-                let sep2 = &path[me..ds];
-                let same_sep = sep1 == sep2 && matches!(sep1, "/" | "-" | "_" | "\\");
-                if same_sep && (1..=2).contains(&(me - ms)) && (1..=2).contains(&(de - ds)) {
-                    if let Some(found) = ymd(run, &path[ms..me], &path[ds..de]) {
-                        return Some(found);
-                    }
-                }
+        if run.len() == 4
+            && let (Some(&(ms, me)), Some(&(ds, de))) = (runs.get(k + 1), runs.get(k + 2))
+        {
+            let sep1 = &path[end..ms];
+            let sep2 = &path[me..ds];
+            let same_sep = sep1 == sep2 && matches!(sep1, "/" | "-" | "_" | "\\");
+            if same_sep
+                && (1..=2).contains(&(me - ms))
+                && (1..=2).contains(&(de - ds))
+                && let Some(found) = ymd(run, &path[ms..me], &path[ds..de])
+            {
+                return Some(found);
             }
         }
     }

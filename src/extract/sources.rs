@@ -130,10 +130,10 @@ impl SourceRules {
             let close = after.find(')')?;
             let tag = after[..close].trim();
             let follows = after[close + 1..].trim_start();
-            if follows.starts_with(['-', '–', '—']) {
-                if let Some(name) = self.by_tag.get(tag) {
-                    return Some(name);
-                }
+            if follows.starts_with(['-', '–', '—'])
+                && let Some(name) = self.by_tag.get(tag)
+            {
+                return Some(name);
             }
             rest = &after[close + 1..];
         }

@@ -28,7 +28,7 @@ pub trait Reporter: Sync {
 
 /// Everything an indexing run needs to know.
 pub struct IndexJob {
-    /// Folders (or single files) to index.
+    /// Folders (or single files) to index, absolute (see [`resolve_roots`]).
     pub roots: Vec<PathBuf>,
     /// Follow symbolic links while walking.
     pub follow_links: bool,
@@ -56,13 +56,8 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let sink = ArticleSink::new(index, job.heap_mb, threads)?;
     let total = Mutex::new(Summary::default());
-    let roots: Vec<PathBuf> = job
-        .roots
-        .iter()
-        .map(|r| absolute(r))
-        .collect::<Result<_>>()?;
     pool.install(|| {
-        roots
+        job.roots
             .iter()
             .flat_map(|root| corpus::walk(root, job.follow_links))
             .par_bridge()
@@ -90,15 +85,19 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     Ok(summary)
 }
 
-/// The root made absolute, so article paths and ids do not depend on the working folder.
-fn absolute(root: &PathBuf) -> Result<PathBuf> {
-    if !root.exists() {
-        return Err(Error::Usage(format!(
-            "{}: no such file or folder",
-            root.display()
-        )));
-    }
-    std::path::absolute(root).map_err(|e| Error::io(root, e))
+/// Checks that the roots exist and makes them absolute, so article paths and ids do not
+/// depend on the working folder. Call it before creating an index for them.
+pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    roots
+        .iter()
+        .map(|root| {
+            if !root.exists() {
+                let shown = root.display();
+                return Err(Error::Usage(format!("{shown}: no such file or folder")));
+            }
+            std::path::absolute(root).map_err(|e| Error::io(root, e))
+        })
+        .collect()
 }
 
 fn index_file(

@@ -65,12 +65,12 @@ const SNIPPET_CHARS: usize = 220;
 
 /// Runs `request` against `index`.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
-    if let (Some(from), Some(to)) = (request.from, request.to) {
-        if from > to {
-            return Err(Error::Usage(format!(
-                "--from {from} is after --to {to}: no day can match"
-            )));
-        }
+    if let (Some(from), Some(to)) = (request.from, request.to)
+        && from > to
+    {
+        return Err(Error::Usage(format!(
+            "--from {from} is after --to {to}: no day can match"
+        )));
     }
     let reader = index.index.reader()?;
     let searcher = reader.searcher();
