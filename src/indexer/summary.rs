@@ -62,13 +62,12 @@ impl fmt::Display for Summary {
         } else {
             0.0
         };
-        let mb = self.bytes as f64 / 1_048_576.0;
         writeln!(
             f,
-            "indexed {} articles from {} files ({:.1} MB) in {:.2} s, {:.0} articles/s",
+            "indexed {} articles from {} files ({}) in {:.2} s, {:.0} articles/s",
             self.articles,
             self.files - self.files_skipped(),
-            mb,
+            human_bytes(self.bytes),
             self.seconds,
             rate
         )?;
@@ -108,6 +107,15 @@ impl fmt::Display for Summary {
             )?;
         }
         Ok(())
+    }
+}
+
+/// A byte count the way people read it: KB below a megabyte, MB above.
+pub fn human_bytes(bytes: u64) -> String {
+    if bytes < 1_048_576 {
+        format!("{:.0} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
     }
 }
 
