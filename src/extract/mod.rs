@@ -146,3 +146,4 @@ impl Normaliser {
         }
     }
 }
+pub mod entities;

@@ -1,0 +1,191 @@
+//! The extractor's knowledge, all of it data under `index_schema/`: the GeoNames gazetteer of
+//! countries and cities, hand-kept regions, organisations and demonyms, the aliases users
+//! extend, and the cue words of news prose. Known names are compiled into one Aho-Corasick
+//! automaton so that an article is scanned for all of them in a single pass.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+
+use super::Kind;
+use crate::error::{Error, Result};
+
+const PLACES: &str = include_str!("../../../index_schema/gazetteer/places.tsv");
+const REGIONS: &str = include_str!("../../../index_schema/gazetteer/regions.tsv");
+const ORGANISATIONS: &str = include_str!("../../../index_schema/gazetteer/organisations.tsv");
+const DEMONYMS: &str = include_str!("../../../index_schema/gazetteer/demonyms.tsv");
+const ALIASES: &str = include_str!("../../../index_schema/aliases.toml");
+const RULES: &str = include_str!("../../../index_schema/entity_rules.toml");
+
+/// What a known name stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Known {
+    /// Person, organisation or place.
+    pub kind: Kind,
+    /// The one name it is counted under.
+    pub canonical: String,
+    /// For places: the country they are in (the country itself for a country).
+    pub country: Option<String>,
+    /// For places: whether it is a capital city (capitals can act for their country).
+    pub capital: bool,
+}
+
+/// The cue words of `entity_rules.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    person_titles: HashSet<String>,
+    title_continuations: HashSet<String>,
+    person_roles: HashSet<String>,
+    org_words: HashSet<String>,
+    org_after: Vec<String>,
+    speech_verbs: HashSet<String>,
+    place_prepositions: HashSet<String>,
+    name_connectors: HashSet<String>,
+    stopwords: HashSet<String>,
+}
+
+impl Rules {
+    /// A word that starts or continues a title before a name.
+    pub fn is_title(&self, word: &str, in_title: bool) -> bool {
+        self.person_titles.contains(word) || (in_title && self.title_continuations.contains(word))
+    }
+    /// A lower-case word that announces a person's name.
+    pub fn is_role(&self, word: &str) -> bool {
+        self.person_roles.contains(word)
+    }
+    /// A word that makes a name an organisation's.
+    pub fn is_org_word(&self, word: &str) -> bool {
+        self.org_words.contains(word)
+    }
+    /// Lower-case phrases after a name that make it an organisation's.
+    pub fn org_after(&self) -> &[String] {
+        &self.org_after
+    }
+    /// A verb of speaking or acting.
+    pub fn is_speech_verb(&self, word: &str) -> bool {
+        self.speech_verbs.contains(word)
+    }
+    /// A preposition that announces a place.
+    pub fn is_place_preposition(&self, word: &str) -> bool {
+        self.place_prepositions.contains(word)
+    }
+    /// A lower-case particle allowed inside a name.
+    pub fn is_connector(&self, word: &str) -> bool {
+        self.name_connectors.contains(word)
+    }
+    /// A capitalised word that is never a name by itself.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.contains(word)
+    }
+}
+
+/// Everything the extractor knows, compiled.
+pub struct Lexicon {
+    automaton: AhoCorasick,
+    patterns: Vec<Known>,
+    by_lower_name: HashMap<(Kind, String), Known>,
+    /// The cue words.
+    pub rules: Rules,
+}
+
+#[derive(Debug, Deserialize)]
+struct AliasFile {
+    #[serde(default)]
+    person: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    org: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    place: HashMap<String, Vec<String>>,
+}
+
+fn config_error(file: &str, reason: impl Into<String>) -> Error {
+    Error::Config { file: format!("index_schema/{file}"), reason: reason.into() }
+}
+
+/// Rows of a TSV file, comments and blank lines skipped.
+fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+impl Lexicon {
+    /// The lexicon shipped in the binary.
+    pub fn builtin() -> Result<Self> {
+        let rules: Rules = toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
+        let aliases: AliasFile = toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
+        let mut entries: HashMap<String, Known> = HashMap::new();
+        let place = |canonical: &str, country: &str, capital: bool| Known {
+            kind: Kind::Place,
+            canonical: canonical.to_string(),
+            country: (!country.is_empty()).then(|| country.to_string()),
+            capital,
+        };
+        for row in rows(PLACES) {
+            let [name, kind, country, ..] = row[..] else {
+                return Err(config_error("gazetteer/places.tsv", format!("bad row {row:?}")));
+            };
+            entries.insert(name.to_string(), place(name, country, kind == "capital"));
+        }
+        for row in rows(REGIONS) {
+            let name = row[0];
+            entries.insert(name.to_string(), place(name, row.get(1).copied().unwrap_or(""), false));
+        }
+        for row in rows(DEMONYMS) {
+            let [demonym, country] = row[..] else {
+                return Err(config_error("gazetteer/demonyms.tsv", format!("bad row {row:?}")));
+            };
+            entries.entry(demonym.to_string()).or_insert_with(|| place(country, country, false));
+        }
+        for row in rows(ORGANISATIONS) {
+            let name = row[0];
+            let known = Known { kind: Kind::Org, canonical: name.to_string(), country: None, capital: false };
+            entries.insert(name.to_string(), known);
+        }
+        let mut by_lower_name: HashMap<(Kind, String), Known> =
+            entries.values().map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone())).collect();
+        for (kind, table) in [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)] {
+            for (canonical, names) in table {
+                let known = match kind {
+                    Kind::Place => entries.get(canonical).cloned().ok_or_else(|| {
+                        config_error("aliases.toml", format!("place {canonical:?} is in no gazetteer"))
+                    })?,
+                    _ => Known { kind, canonical: canonical.clone(), country: None, capital: false },
+                };
+                by_lower_name.insert((kind, canonical.to_lowercase()), known.clone());
+                for name in names {
+                    by_lower_name.insert((kind, name.to_lowercase()), known.clone());
+                    entries.insert(name.clone(), known.clone());
+                }
+            }
+        }
+        let (names, patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+            .map_err(|e| config_error("gazetteer", e.to_string()))?;
+        Ok(Lexicon { automaton, patterns, by_lower_name, rules })
+    }
+
+    /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
+    pub fn find_known<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
+        self.automaton.find_iter(text).filter_map(move |m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            (boundary(before) && boundary(after)).then(|| (m.start(), m.end(), &self.patterns[m.pattern().as_usize()]))
+        })
+    }
+
+    /// The canonical entry for a name as a user types it (any case, aliases resolved).
+    pub fn lookup(&self, kind: Kind, name: &str) -> Option<&Known> {
+        self.by_lower_name.get(&(kind, name.trim().to_lowercase()))
+    }
+
+    /// The canonical entry for a name found by the rules, in the text's own case.
+    pub fn resolve(&self, kind: Kind, name: &str) -> Option<&Known> {
+        self.lookup(kind, name)
+    }
+}

@@ -1,0 +1,160 @@
+//! Entity extraction: the people, organisations and places an article mentions, each resolved
+//! to one canonical name. Pure Rust and offline: a gazetteer (GeoNames places, organisations,
+//! demonyms, aliases) matched with an Aho-Corasick automaton, rules over capitalised words with
+//! the cues news prose gives, and an in-article coreference pass that resolves a later short
+//! mention ("Kerry") to the full name used elsewhere in the article ("John Kerry").
+
+mod lexicon;
+mod recognise;
+mod tokens;
+
+pub use lexicon::{Known, Lexicon};
+pub use recognise::{Certainty, Mention};
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+/// The kinds of entity newsdex extracts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A person.
+    Person,
+    /// An organisation: a body, company, agency, armed group, party.
+    Org,
+    /// A place: a country, city, region or continent.
+    Place,
+}
+
+impl Kind {
+    /// The word used in facets, filters and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Org => "org",
+            Kind::Place => "place",
+        }
+    }
+}
+
+/// An entity of one article, with how often the article mentions it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// What it is.
+    pub kind: Kind,
+    /// Its canonical name.
+    pub name: String,
+    /// For places: the country they are in (the country itself for a country).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub country: Option<String>,
+    /// Mentions in title and body.
+    pub mentions: u32,
+}
+
+impl Entity {
+    /// Actors are people, organisations and countries: a country acts through its government.
+    pub fn is_actor(&self) -> bool {
+        match self.kind {
+            Kind::Person | Kind::Org => true,
+            Kind::Place => self.country.as_deref() == Some(self.name.as_str()),
+        }
+    }
+}
+
+/// The entity extractor, built once per process from the data under `index_schema/`.
+pub struct Extractor {
+    lexicon: Lexicon,
+}
+
+impl Extractor {
+    /// The extractor with the shipped gazetteers, aliases and rules.
+    pub fn builtin() -> Result<Self> {
+        Ok(Extractor { lexicon: Lexicon::builtin()? })
+    }
+
+    /// The lexicon, for resolving names users type in filters.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The resolved mentions of each text of one article (title, body), coreference applied
+    /// across all of them.
+    pub fn mentions(&self, texts: &[&str]) -> Vec<Vec<Mention>> {
+        let mut per_text: Vec<Vec<Mention>> =
+            texts.iter().map(|t| recognise::mentions(&self.lexicon, t)).collect();
+        let surnames = surname_index(per_text.iter().flatten());
+        for mentions in &mut per_text {
+            mentions.retain_mut(|m| resolve(m, &surnames));
+        }
+        per_text
+    }
+
+    /// The entities of an article, most mentioned first.
+    pub fn extract(&self, title: &str, body: &str) -> Vec<Entity> {
+        aggregate(self.mentions(&[title, body]).iter().flatten())
+    }
+}
+
+/// Surname to full name, from the article's people named with two words or more; a surname
+/// shared by two people resolves to neither.
+fn surname_index<'a>(mentions: impl Iterator<Item = &'a Mention>) -> HashMap<String, Option<String>> {
+    let mut index: HashMap<String, Option<String>> = HashMap::new();
+    for m in mentions.filter(|m| m.kind == Kind::Person && m.certainty == Certainty::Sure && m.words >= 2) {
+        let Some(last) = m.canonical.split_whitespace().last() else { continue };
+        let bare = last.split_once('-').filter(|(p, _)| p.len() <= 3 && p.chars().all(char::is_lowercase));
+        for key in std::iter::once(last).chain(bare.map(|(_, rest)| rest)) {
+            index
+                .entry(key.to_string())
+                .and_modify(|full| {
+                    if full.as_deref() != Some(m.canonical.as_str()) {
+                        *full = None;
+                    }
+                })
+                .or_insert_with(|| Some(m.canonical.clone()));
+        }
+    }
+    index
+}
+
+/// Resolves a one-word person mention to a full name; drops candidates nothing confirms.
+fn resolve(mention: &mut Mention, surnames: &HashMap<String, Option<String>>) -> bool {
+    if mention.kind != Kind::Person || mention.words != 1 {
+        return mention.certainty == Certainty::Sure;
+    }
+    match surnames.get(&mention.canonical) {
+        Some(Some(full)) => {
+            mention.canonical = full.clone();
+            mention.certainty = Certainty::Sure;
+            true
+        }
+        _ => mention.certainty == Certainty::Sure,
+    }
+}
+
+/// Counts mentions per entity; a capital acting for its country also counts for the country.
+pub fn aggregate<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<Entity> {
+    let mut counts: HashMap<(Kind, String), Entity> = HashMap::new();
+    let mut add = |kind: Kind, name: &str, country: Option<&String>| {
+        counts
+            .entry((kind, name.to_string()))
+            .or_insert_with(|| Entity { kind, name: name.to_string(), country: country.cloned(), mentions: 0 })
+            .mentions += 1;
+    };
+    for m in mentions {
+        add(m.kind, &m.canonical, m.country.as_ref());
+        if m.acts_for_country {
+            if let Some(country) = &m.country {
+                add(Kind::Place, country, Some(country));
+            }
+        }
+    }
+    let mut entities: Vec<Entity> = counts.into_values().collect();
+    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
+    entities
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,272 @@
+//! Finding mentions in one text: known names from the lexicon's automaton first, then runs of
+//! capitalised words classified by the cues around and inside them (titles, roles, organisation
+//! words, speech verbs, place prepositions). A lone capitalised word with no cue is kept only
+//! as a candidate for the article's coreference pass.
+
+use super::lexicon::{Known, Lexicon};
+use super::tokens::{Token, tokenize};
+use super::Kind;
+
+/// How sure the rules are about a mention's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certainty {
+    /// Known name, or a cue that decides.
+    Sure,
+    /// A lone word that only the coreference pass may keep (as a person's surname).
+    CorefOnly,
+}
+
+/// One mention found in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Byte span in the text.
+    pub start: usize,
+    /// Byte end in the text.
+    pub end: usize,
+    /// The words as written.
+    pub surface: String,
+    /// What it is.
+    pub kind: Kind,
+    /// The name it counts under (before coreference).
+    pub canonical: String,
+    /// For places: their country.
+    pub country: Option<String>,
+    /// A capital city acting for its country ("Washington appealed to Moscow").
+    pub acts_for_country: bool,
+    /// Whether the kind is certain.
+    pub certainty: Certainty,
+    /// Number of words.
+    pub words: usize,
+}
+
+/// Finds the mentions of `text`.
+pub fn mentions(lexicon: &Lexicon, text: &str) -> Vec<Mention> {
+    let tokens = tokenize(text);
+    let shouting = shouting_sentences(&tokens);
+    let mut known: Vec<(usize, usize, &Known)> = lexicon.find_known(text).collect();
+    known.retain(|(start, _, _)| !shouting.contains(&sentence_at(&tokens, *start)));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if shouting.contains(&tokens[i].sentence) || !starts_run(lexicon, &tokens, i) {
+            i += 1;
+            continue;
+        }
+        let end = run_end(lexicon, &tokens, i);
+        Run { lexicon, text, tokens: &tokens, known: &known, out: &mut out }.process(i, end);
+        i = end;
+    }
+    out
+}
+
+fn sentence_at(tokens: &[Token], byte: usize) -> usize {
+    let i = tokens.partition_point(|t| t.end <= byte);
+    tokens.get(i).map(|t| t.sentence).unwrap_or(usize::MAX)
+}
+
+/// Sentences written mostly in capitals (wire headlines): case says nothing there.
+fn shouting_sentences(tokens: &[Token]) -> Vec<usize> {
+    let mut shouting = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let sentence = tokens[i].sentence;
+        let j = i + tokens[i..].iter().take_while(|t| t.sentence == sentence).count();
+        let words = tokens[i..j].iter().filter(|t| t.text.chars().any(char::is_alphabetic));
+        let (caps, total) = words.fold((0, 0), |(c, n), t| (c + usize::from(t.all_caps() && t.text.len() > 1), n + 1));
+        if total >= 3 && caps * 2 > total {
+            shouting.push(sentence);
+        }
+        i = j;
+    }
+    shouting
+}
+
+fn is_name_word(lexicon: &Lexicon, token: &Token) -> bool {
+    token.capitalised || is_particle_name(lexicon, token.text)
+}
+
+/// `al-Assad`, `bin Salman`: a lower-case particle joined to a capitalised name.
+fn is_particle_name(lexicon: &Lexicon, word: &str) -> bool {
+    word.split_once('-').is_some_and(|(particle, rest)| {
+        lexicon.rules.is_connector(particle) && rest.chars().next().is_some_and(char::is_uppercase)
+    })
+}
+
+fn starts_run(lexicon: &Lexicon, tokens: &[Token], i: usize) -> bool {
+    tokens[i].capitalised || is_particle_name(lexicon, tokens[i].text)
+}
+
+/// The end (exclusive) of the run of name words starting at `i`: capitalised words, with
+/// connectors ("of", "de", "bin") allowed between two of them, broken by punctuation.
+fn run_end(lexicon: &Lexicon, tokens: &[Token], i: usize) -> usize {
+    let mut end = i + 1;
+    while end < tokens.len() && !tokens[end - 1].break_after {
+        let t = &tokens[end];
+        if is_name_word(lexicon, t) {
+            end += 1;
+        } else if lexicon.rules.is_connector(t.text)
+            && !t.break_after
+            && tokens.get(end + 1).is_some_and(|n| n.capitalised)
+        {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+struct Run<'r, 'a> {
+    lexicon: &'r Lexicon,
+    text: &'a str,
+    tokens: &'r [Token<'a>],
+    known: &'r [(usize, usize, &'r Known)],
+    out: &'r mut Vec<Mention>,
+}
+
+impl Run<'_, '_> {
+    /// Splits the run tokens[start..end] into known names, titles and candidate names.
+    fn process(&mut self, start: usize, end: usize) {
+        let rules = &self.lexicon.rules;
+        let mut first = start;
+        while first < end && rules.is_stopword(self.tokens[first].text) {
+            first += 1;
+        }
+        if first == end {
+            return;
+        }
+        // A run ending in an organisation word is one organisation, whatever is inside it.
+        if end - first >= 2 && rules.is_org_word(self.tokens[end - 1].text) && !self.exactly_known(first, end) {
+            self.emit_candidate(first, end, Some(Kind::Org));
+            return;
+        }
+        let mut pending = first;
+        let mut cue: Option<Kind> = None;
+        let mut i = first;
+        while i < end {
+            if let Some(k_end) = self.known_at(i, pending < i) {
+                self.flush(pending, i, cue.take());
+                self.emit_known(i, k_end);
+                i = k_end;
+                pending = i;
+                continue;
+            }
+            let in_title = pending == i && cue.is_some();
+            if pending == i && rules.is_title(self.tokens[i].text, in_title) {
+                cue = Some(Kind::Person);
+                i += 1;
+                while i < end && (self.tokens[i].text == "of" || self.tokens[i].text == "for") {
+                    i += 1;
+                }
+                pending = i;
+                continue;
+            }
+            i += 1;
+        }
+        self.flush(pending, end, cue);
+    }
+
+    fn exactly_known(&self, start: usize, end: usize) -> bool {
+        let (s, e) = (self.tokens[start].start, self.tokens[end - 1].end);
+        self.known.iter().any(|(ks, ke, _)| *ks == s && *ke == e)
+    }
+
+    /// The end of a known name starting at token `i`, unless it is a place glued to a
+    /// preceding name word ("Michael Jordan"), which makes it part of that name.
+    fn known_at(&self, i: usize, after_name_word: bool) -> Option<usize> {
+        let token = &self.tokens[i];
+        let (_, end, known) = self.known.iter().find(|(s, e, _)| *s <= token.start && *e > token.start)?;
+        if after_name_word && known.kind == Kind::Place && *end <= token.end {
+            return None;
+        }
+        let last = i + self.tokens[i..].iter().take_while(|t| t.start < *end).count();
+        Some(last.max(i + 1))
+    }
+
+    fn emit_known(&mut self, start: usize, end: usize) {
+        let (s, e) = (self.tokens[start].start, self.tokens[end - 1].end);
+        let Some((ks, ke, known)) = self.known.iter().find(|(ks, ke, _)| *ks < e && *ke > s) else {
+            return;
+        };
+        let acts = known.capital && self.next_to_speech_verb(start, end);
+        self.out.push(Mention {
+            start: *ks,
+            end: *ke,
+            surface: self.text[*ks..*ke].to_string(),
+            kind: known.kind,
+            canonical: known.canonical.clone(),
+            country: known.country.clone(),
+            acts_for_country: acts,
+            certainty: Certainty::Sure,
+            words: end - start,
+        });
+    }
+
+    fn next_to_speech_verb(&self, start: usize, end: usize) -> bool {
+        let rules = &self.lexicon.rules;
+        let after = self.tokens.get(end).is_some_and(|t| rules.is_speech_verb(t.text));
+        let before = start >= 1 && rules.is_speech_verb(self.tokens[start - 1].text);
+        let before_to = start >= 2
+            && matches!(self.tokens[start - 1].text, "to" | "on" | "with")
+            && rules.is_speech_verb(self.tokens[start - 2].text);
+        after || before || before_to
+    }
+
+    /// Classifies the candidate name tokens[start..end] from its cues.
+    fn flush(&mut self, mut start: usize, end: usize, cue: Option<Kind>) {
+        while start < end && self.lexicon.rules.is_stopword(self.tokens[start].text) {
+            start += 1;
+        }
+        if start < end {
+            self.emit_candidate(start, end, cue);
+        }
+    }
+
+    fn emit_candidate(&mut self, start: usize, end: usize, forced: Option<Kind>) {
+        let rules = &self.lexicon.rules;
+        let tokens = &self.tokens[start..end];
+        let words = tokens.len();
+        let (s, e) = (tokens[0].start, tokens[words - 1].end);
+        let surface = &self.text[s..e];
+        let before = start.checked_sub(1).map(|j| self.tokens[j].text);
+        let after = self.tokens.get(end).map(|t| t.text);
+        let rest = self.text[e..].trim_start_matches(['\'', '’', 's', ' ']).to_lowercase();
+        let org_after = !tokens[words - 1].break_after
+            && rules.org_after().iter().any(|p| rest.starts_with(p.as_str()) && rest[p.len()..].starts_with([' ', ',', '.']));
+        let all_caps = tokens.iter().all(Token::all_caps);
+        let (kind, certainty) = if let Some(kind) = forced {
+            (kind, Certainty::Sure)
+        } else if org_after {
+            (Kind::Org, Certainty::Sure)
+        } else if before.is_some_and(|w| rules.is_role(w)) {
+            (Kind::Person, Certainty::Sure)
+        } else if words == 1 && all_caps {
+            return;
+        } else if words >= 2 && rules.is_org_word(tokens[words - 1].text) {
+            (Kind::Org, Certainty::Sure)
+        } else if words >= 2 {
+            (Kind::Person, Certainty::Sure)
+        } else if after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after {
+            (Kind::Person, Certainty::Sure)
+        } else if before.is_some_and(|w| rules.is_place_preposition(w)) && !tokens[0].sentence_start {
+            (Kind::Place, Certainty::Sure)
+        } else {
+            (Kind::Person, Certainty::CorefOnly)
+        };
+        if words == 1 && rules.is_org_word(surface) {
+            return;
+        }
+        let known = self.lexicon.resolve(kind, surface);
+        self.out.push(Mention {
+            start: s,
+            end: e,
+            surface: surface.to_string(),
+            kind,
+            canonical: known.map(|k| k.canonical.clone()).unwrap_or_else(|| surface.to_string()),
+            country: known.and_then(|k| k.country.clone()),
+            acts_for_country: false,
+            certainty,
+            words,
+        });
+    }
+}
