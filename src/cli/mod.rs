@@ -2,6 +2,7 @@
 //! dispatch to one module per subcommand. Arguments become plain library requests here;
 //! nothing below this module knows clap.
 
+mod entities;
 mod exit;
 mod index;
 mod progress;
@@ -39,6 +40,41 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index by text, source and date range.
     Search(SearchArgs),
+    /// Print the people, organisations and places the extractor finds in one file.
+    Entities(EntitiesArgs),
+    /// Score the entity extractor on CoNLL-2003-format data (PER, ORG, LOC; exact spans).
+    EvalNer(EvalArgs),
+}
+
+/// Arguments of `newsdex entities`.
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// An article file in any format newsdex reads.
+    pub file: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// Arguments of `newsdex eval-ner`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// CoNLL-2003-format file: `word POS chunk TAG` per line, IOB tags.
+    pub file: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// Output formats of reports.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for reading.
+    Table,
+    /// JSON for scripts.
+    Json,
 }
 
 /// Arguments of `newsdex index`.
@@ -171,5 +207,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Search(args) => search::run(&cli.index, args),
+        Command::Entities(args) => entities::run_entities(args),
+        Command::EvalNer(args) => entities::run_eval(args),
     }
 }

@@ -3,6 +3,7 @@
 //! total number of matches is part of the JSON document; for the other formats the caller
 //! reports it on stderr, so stdout holds nothing but data.
 
+pub mod entities;
 mod table;
 
 pub use table::TableStyle;

@@ -29,6 +29,8 @@ pub struct Known {
     pub country: Option<String>,
     /// For places: whether it is a capital city (capitals can act for their country).
     pub capital: bool,
+    /// A demonym ("Syrian") standing for its country: an adjective, not a place name.
+    pub demonym: bool,
 }
 
 /// The cue words of `entity_rules.toml`.
@@ -101,7 +103,10 @@ struct AliasFile {
 }
 
 fn config_error(file: &str, reason: impl Into<String>) -> Error {
-    Error::Config { file: format!("index_schema/{file}"), reason: reason.into() }
+    Error::Config {
+        file: format!("index_schema/{file}"),
+        reason: reason.into(),
+    }
 }
 
 /// Rows of a TSV file, comments and blank lines skipped.
@@ -114,45 +119,82 @@ fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 impl Lexicon {
     /// The lexicon shipped in the binary.
     pub fn builtin() -> Result<Self> {
-        let rules: Rules = toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
-        let aliases: AliasFile = toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
+        let rules: Rules =
+            toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
+        let aliases: AliasFile =
+            toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
         let mut entries: HashMap<String, Known> = HashMap::new();
         let place = |canonical: &str, country: &str, capital: bool| Known {
             kind: Kind::Place,
             canonical: canonical.to_string(),
             country: (!country.is_empty()).then(|| country.to_string()),
             capital,
+            demonym: false,
         };
         for row in rows(PLACES) {
             let [name, kind, country, ..] = row[..] else {
-                return Err(config_error("gazetteer/places.tsv", format!("bad row {row:?}")));
+                return Err(config_error(
+                    "gazetteer/places.tsv",
+                    format!("bad row {row:?}"),
+                ));
             };
             entries.insert(name.to_string(), place(name, country, kind == "capital"));
         }
         for row in rows(REGIONS) {
             let name = row[0];
-            entries.insert(name.to_string(), place(name, row.get(1).copied().unwrap_or(""), false));
+            entries.insert(
+                name.to_string(),
+                place(name, row.get(1).copied().unwrap_or(""), false),
+            );
         }
         for row in rows(DEMONYMS) {
             let [demonym, country] = row[..] else {
-                return Err(config_error("gazetteer/demonyms.tsv", format!("bad row {row:?}")));
+                return Err(config_error(
+                    "gazetteer/demonyms.tsv",
+                    format!("bad row {row:?}"),
+                ));
             };
-            entries.entry(demonym.to_string()).or_insert_with(|| place(country, country, false));
+            let known = Known {
+                demonym: true,
+                ..place(country, country, false)
+            };
+            entries.entry(demonym.to_string()).or_insert(known);
         }
         for row in rows(ORGANISATIONS) {
             let name = row[0];
-            let known = Known { kind: Kind::Org, canonical: name.to_string(), country: None, capital: false };
+            let known = Known {
+                kind: Kind::Org,
+                canonical: name.to_string(),
+                country: None,
+                capital: false,
+                demonym: false,
+            };
             entries.insert(name.to_string(), known);
         }
-        let mut by_lower_name: HashMap<(Kind, String), Known> =
-            entries.values().map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone())).collect();
-        for (kind, table) in [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)] {
+        let mut by_lower_name: HashMap<(Kind, String), Known> = entries
+            .values()
+            .map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone()))
+            .collect();
+        for (kind, table) in [
+            (Kind::Person, &aliases.person),
+            (Kind::Org, &aliases.org),
+            (Kind::Place, &aliases.place),
+        ] {
             for (canonical, names) in table {
                 let known = match kind {
                     Kind::Place => entries.get(canonical).cloned().ok_or_else(|| {
-                        config_error("aliases.toml", format!("place {canonical:?} is in no gazetteer"))
+                        config_error(
+                            "aliases.toml",
+                            format!("place {canonical:?} is in no gazetteer"),
+                        )
                     })?,
-                    _ => Known { kind, canonical: canonical.clone(), country: None, capital: false },
+                    _ => Known {
+                        kind,
+                        canonical: canonical.clone(),
+                        country: None,
+                        capital: false,
+                        demonym: false,
+                    },
                 };
                 by_lower_name.insert((kind, canonical.to_lowercase()), known.clone());
                 for name in names {
@@ -166,16 +208,25 @@ impl Lexicon {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .map_err(|e| config_error("gazetteer", e.to_string()))?;
-        Ok(Lexicon { automaton, patterns, by_lower_name, rules })
+        Ok(Lexicon {
+            automaton,
+            patterns,
+            by_lower_name,
+            rules,
+        })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
-    pub fn find_known<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
+    pub fn find_known<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
         self.automaton.find_iter(text).filter_map(move |m| {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
             let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-            (boundary(before) && boundary(after)).then(|| (m.start(), m.end(), &self.patterns[m.pattern().as_usize()]))
+            (boundary(before) && boundary(after))
+                .then(|| (m.start(), m.end(), &self.patterns[m.pattern().as_usize()]))
         })
     }
 

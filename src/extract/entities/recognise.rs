@@ -3,9 +3,9 @@
 //! words, speech verbs, place prepositions). A lone capitalised word with no cue is kept only
 //! as a candidate for the article's coreference pass.
 
+use super::Kind;
 use super::lexicon::{Known, Lexicon};
 use super::tokens::{Token, tokenize};
-use super::Kind;
 
 /// How sure the rules are about a mention's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct Mention {
     pub acts_for_country: bool,
     /// Whether the kind is certain.
     pub certainty: Certainty,
+    /// Found as a demonym ("Syrian" for Syria).
+    pub demonym: bool,
     /// Number of words.
     pub words: usize,
 }
@@ -43,25 +45,85 @@ pub struct Mention {
 pub fn mentions(lexicon: &Lexicon, text: &str) -> Vec<Mention> {
     let tokens = tokenize(text);
     let shouting = shouting_sentences(&tokens);
-    let mut known: Vec<(usize, usize, &Known)> = lexicon.find_known(text).collect();
-    known.retain(|(start, _, _)| !shouting.contains(&sentence_at(&tokens, *start)));
+    let known: Vec<(usize, usize, &Known)> = lexicon.find_known(text).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        if shouting.contains(&tokens[i].sentence) || !starts_run(lexicon, &tokens, i) {
+        let token = &tokens[i];
+        let known_here = known
+            .iter()
+            .any(|(s, e, _)| *s <= token.start && *e > token.start);
+        if token.all_caps()
+            && token.text.len() > 1
+            && !known_here
+            && let Some(next) = capitals(lexicon, text, &tokens, i, &mut out)
+        {
+            i = next;
+            continue;
+        }
+        if shouting.contains(&token.sentence) && !known_here || !starts_run(lexicon, &tokens, i) {
             i += 1;
             continue;
         }
         let end = run_end(lexicon, &tokens, i);
-        Run { lexicon, text, tokens: &tokens, known: &known, out: &mut out }.process(i, end);
+        Run {
+            lexicon,
+            text,
+            tokens: &tokens,
+            known: &known,
+            out: &mut out,
+        }
+        .process(i, end);
         i = end;
     }
     out
 }
 
-fn sentence_at(tokens: &[Token], byte: usize) -> usize {
-    let i = tokens.partition_point(|t| t.end <= byte);
-    tokens.get(i).map(|t| t.sentence).unwrap_or(usize::MAX)
+/// Names written in capitals ("NEW YORK 1996-08-30", headlines): looked up as places or
+/// organisations, longest first; other runs of capitals are skipped. Returns the next index,
+/// or `None` for a lone acronym the ordinary rules may still classify ("the SPA news agency").
+fn capitals(
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    i: usize,
+    out: &mut Vec<Mention>,
+) -> Option<usize> {
+    let mut run = i + 1;
+    while run < tokens.len()
+        && run - i < 3
+        && !tokens[run - 1].break_after
+        && tokens[run].all_caps()
+    {
+        run += 1;
+    }
+    for end in (i + 1..=run).rev() {
+        let (s, e) = (tokens[i].start, tokens[end - 1].end);
+        let name = tokens[i..end]
+            .iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let found = [Kind::Place, Kind::Org]
+            .into_iter()
+            .find_map(|k| lexicon.lookup(k, &name));
+        if let Some(known) = found.filter(|_| name.len() > 2) {
+            out.push(Mention {
+                start: s,
+                end: e,
+                surface: text[s..e].to_string(),
+                kind: known.kind,
+                canonical: known.canonical.clone(),
+                country: known.country.clone(),
+                acts_for_country: false,
+                certainty: Certainty::Sure,
+                demonym: known.demonym,
+                words: end - i,
+            });
+            return Some(end);
+        }
+    }
+    (run - i >= 2).then_some(run)
 }
 
 /// Sentences written mostly in capitals (wire headlines): case says nothing there.
@@ -70,9 +132,16 @@ fn shouting_sentences(tokens: &[Token]) -> Vec<usize> {
     let mut i = 0;
     while i < tokens.len() {
         let sentence = tokens[i].sentence;
-        let j = i + tokens[i..].iter().take_while(|t| t.sentence == sentence).count();
-        let words = tokens[i..j].iter().filter(|t| t.text.chars().any(char::is_alphabetic));
-        let (caps, total) = words.fold((0, 0), |(c, n), t| (c + usize::from(t.all_caps() && t.text.len() > 1), n + 1));
+        let j = i + tokens[i..]
+            .iter()
+            .take_while(|t| t.sentence == sentence)
+            .count();
+        let words = tokens[i..j]
+            .iter()
+            .filter(|t| t.text.chars().any(char::is_alphabetic));
+        let (caps, total) = words.fold((0, 0), |(c, n), t| {
+            (c + usize::from(t.all_caps() && t.text.len() > 1), n + 1)
+        });
         if total >= 3 && caps * 2 > total {
             shouting.push(sentence);
         }
@@ -129,14 +198,20 @@ impl Run<'_, '_> {
     fn process(&mut self, start: usize, end: usize) {
         let rules = &self.lexicon.rules;
         let mut first = start;
-        while first < end && rules.is_stopword(self.tokens[first].text) {
+        while first < end
+            && rules.is_stopword(self.tokens[first].text)
+            && self.known_at(first, false).is_none()
+        {
             first += 1;
         }
         if first == end {
             return;
         }
         // A run ending in an organisation word is one organisation, whatever is inside it.
-        if end - first >= 2 && rules.is_org_word(self.tokens[end - 1].text) && !self.exactly_known(first, end) {
+        if end - first >= 2
+            && rules.is_org_word(self.tokens[end - 1].text)
+            && !self.exactly_known(first, end)
+        {
             self.emit_candidate(first, end, Some(Kind::Org));
             return;
         }
@@ -152,7 +227,10 @@ impl Run<'_, '_> {
                 continue;
             }
             let in_title = pending == i && cue.is_some();
-            if pending == i && rules.is_title(self.tokens[i].text, in_title) {
+            if rules.is_title(self.tokens[i].text, in_title)
+                && (pending == i || !rules.is_org_word(self.tokens[end - 1].text))
+            {
+                self.flush(pending, i, cue.take());
                 cue = Some(Kind::Person);
                 i += 1;
                 while i < end && (self.tokens[i].text == "of" || self.tokens[i].text == "for") {
@@ -175,11 +253,17 @@ impl Run<'_, '_> {
     /// preceding name word ("Michael Jordan"), which makes it part of that name.
     fn known_at(&self, i: usize, after_name_word: bool) -> Option<usize> {
         let token = &self.tokens[i];
-        let (_, end, known) = self.known.iter().find(|(s, e, _)| *s <= token.start && *e > token.start)?;
+        let (_, end, known) = self
+            .known
+            .iter()
+            .find(|(s, e, _)| *s <= token.start && *e > token.start)?;
         if after_name_word && known.kind == Kind::Place && *end <= token.end {
             return None;
         }
-        let last = i + self.tokens[i..].iter().take_while(|t| t.start < *end).count();
+        let last = i + self.tokens[i..]
+            .iter()
+            .take_while(|t| t.start < *end)
+            .count();
         Some(last.max(i + 1))
     }
 
@@ -198,13 +282,17 @@ impl Run<'_, '_> {
             country: known.country.clone(),
             acts_for_country: acts,
             certainty: Certainty::Sure,
+            demonym: known.demonym,
             words: end - start,
         });
     }
 
     fn next_to_speech_verb(&self, start: usize, end: usize) -> bool {
         let rules = &self.lexicon.rules;
-        let after = self.tokens.get(end).is_some_and(|t| rules.is_speech_verb(t.text));
+        let after = self
+            .tokens
+            .get(end)
+            .is_some_and(|t| rules.is_speech_verb(t.text));
         let before = start >= 1 && rules.is_speech_verb(self.tokens[start - 1].text);
         let before_to = start >= 2
             && matches!(self.tokens[start - 1].text, "to" | "on" | "with")
@@ -213,9 +301,14 @@ impl Run<'_, '_> {
     }
 
     /// Classifies the candidate name tokens[start..end] from its cues.
-    fn flush(&mut self, mut start: usize, end: usize, cue: Option<Kind>) {
-        while start < end && self.lexicon.rules.is_stopword(self.tokens[start].text) {
+    fn flush(&mut self, mut start: usize, mut end: usize, cue: Option<Kind>) {
+        let rules = &self.lexicon.rules;
+        let filler = |t: &Token| rules.is_stopword(t.text) || rules.is_connector(t.text);
+        while start < end && filler(&self.tokens[start]) {
             start += 1;
+        }
+        while end > start && filler(&self.tokens[end - 1]) {
+            end -= 1;
         }
         if start < end {
             self.emit_candidate(start, end, cue);
@@ -230,9 +323,13 @@ impl Run<'_, '_> {
         let surface = &self.text[s..e];
         let before = start.checked_sub(1).map(|j| self.tokens[j].text);
         let after = self.tokens.get(end).map(|t| t.text);
-        let rest = self.text[e..].trim_start_matches(['\'', '’', 's', ' ']).to_lowercase();
+        let rest = self.text[e..]
+            .trim_start_matches(['\'', '’', 's', ' '])
+            .to_lowercase();
         let org_after = !tokens[words - 1].break_after
-            && rules.org_after().iter().any(|p| rest.starts_with(p.as_str()) && rest[p.len()..].starts_with([' ', ',', '.']));
+            && rules.org_after().iter().any(|p| {
+                rest.starts_with(p.as_str()) && rest[p.len()..].starts_with([' ', ',', '.'])
+            });
         let all_caps = tokens.iter().all(Token::all_caps);
         let (kind, certainty) = if let Some(kind) = forced {
             (kind, Certainty::Sure)
@@ -240,15 +337,16 @@ impl Run<'_, '_> {
             (Kind::Org, Certainty::Sure)
         } else if before.is_some_and(|w| rules.is_role(w)) {
             (Kind::Person, Certainty::Sure)
-        } else if words == 1 && all_caps {
+        } else if all_caps {
             return;
         } else if words >= 2 && rules.is_org_word(tokens[words - 1].text) {
             (Kind::Org, Certainty::Sure)
-        } else if words >= 2 {
+        } else if words >= 2
+            || after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after
+        {
             (Kind::Person, Certainty::Sure)
-        } else if after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after {
-            (Kind::Person, Certainty::Sure)
-        } else if before.is_some_and(|w| rules.is_place_preposition(w)) && !tokens[0].sentence_start {
+        } else if before.is_some_and(|w| rules.is_place_preposition(w)) && !tokens[0].sentence_start
+        {
             (Kind::Place, Certainty::Sure)
         } else {
             (Kind::Person, Certainty::CorefOnly)
@@ -262,10 +360,13 @@ impl Run<'_, '_> {
             end: e,
             surface: surface.to_string(),
             kind,
-            canonical: known.map(|k| k.canonical.clone()).unwrap_or_else(|| surface.to_string()),
+            canonical: known
+                .map(|k| k.canonical.clone())
+                .unwrap_or_else(|| surface.to_string()),
             country: known.and_then(|k| k.country.clone()),
             acts_for_country: false,
             certainty,
+            demonym: false,
             words,
         });
     }

@@ -1,0 +1,92 @@
+//! `newsdex entities FILE` and `newsdex eval-ner FILE`: what the extractor finds in one file,
+//! and how it scores on CoNLL-format data.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use super::{EntitiesArgs, EvalArgs, ExitStatus, ReportFormat};
+use crate::corpus::{self, ReadOptions};
+use crate::extract::entities::{Extractor, aggregate, eval};
+use crate::output::entities::{
+    ArticleEntities, EntityWithForms, print_entities_table, print_evaluation_table,
+};
+
+/// Runs `newsdex entities`.
+pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
+    let extractor = Extractor::builtin()?;
+    let read = corpus::read_file(&args.file, &ReadOptions::default())
+        .map_err(|skip| anyhow::anyhow!("{}: {skip}", args.file.display()))?;
+    for problem in &read.problems {
+        eprintln!(
+            "warning: {}: {}: {}",
+            args.file.display(),
+            problem.place,
+            problem.reason
+        );
+    }
+    let articles: Vec<ArticleEntities> = read
+        .articles
+        .iter()
+        .map(|a| {
+            let mentions = extractor.mentions(&[&a.title, &a.body]);
+            let entities = aggregate(mentions.iter().flatten())
+                .into_iter()
+                .map(|entity| {
+                    let mut forms: Vec<String> = Vec::new();
+                    for m in mentions
+                        .iter()
+                        .flatten()
+                        .filter(|m| m.canonical == entity.name && m.kind == entity.kind)
+                    {
+                        if !forms.contains(&m.surface) {
+                            forms.push(m.surface.clone());
+                        }
+                    }
+                    EntityWithForms {
+                        actor: entity.is_actor(),
+                        entity,
+                        forms,
+                    }
+                })
+                .collect();
+            ArticleEntities {
+                title: a.title.clone(),
+                locator: a.locator.clone(),
+                entities,
+            }
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Table => print_entities_table(&mut out, &articles)?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &articles)?;
+            writeln!(out)?;
+        }
+    }
+    let found = articles.iter().any(|a| !a.entities.is_empty());
+    Ok(if found {
+        ExitStatus::Success
+    } else {
+        ExitStatus::NoResults
+    })
+}
+
+/// Runs `newsdex eval-ner`.
+pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitStatus> {
+    let data = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let extractor = Extractor::builtin()?;
+    let evaluation = eval::evaluate(&extractor, &data)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Table => print_evaluation_table(&mut out, &evaluation)?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &evaluation)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
