@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::extract::entities::Entity;
+
 /// How precisely the publication moment is known. A date line such as `April 30, 2016` gives
 /// only the day; reporting it as midnight UTC without saying so would invent a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,6 +111,8 @@ pub struct Article {
     pub content_hash: String,
     /// The format the article was read as (`text`, `json`, `html`, ...).
     pub format: &'static str,
+    /// People, organisations and places mentioned, most mentioned first.
+    pub entities: Vec<Entity>,
 }
 
 /// Counts the words of a text the way a reader would: runs of alphanumeric characters.

@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 
 use super::{ExitStatus, IndexArgs, progress::TerminalReporter};
 use crate::corpus::{FieldMap, ReadOptions};
+use crate::extract::entities::Extractor;
 use crate::extract::{FolderSource, Normaliser, SourceRules};
 use crate::index::NewsIndex;
 use crate::indexer::{self, IndexJob};
@@ -24,6 +25,11 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         normaliser: Normaliser {
             rules: SourceRules::builtin(),
             folder_source: folder_source(&args),
+            extractor: if args.no_entities {
+                None
+            } else {
+                Some(Extractor::builtin()?)
+            },
         },
         roots: indexer::resolve_roots(&args.dirs)?,
         follow_links: args.follow,

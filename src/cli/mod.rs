@@ -38,8 +38,10 @@ pub struct Cli {
 pub enum Command {
     /// Read every article under the folders and add it to the index.
     Index(IndexArgs),
-    /// Search the index by text, source and date range.
+    /// Search the index by text, source, entities and date range.
     Search(SearchArgs),
+    /// Count the top people, organisations, places, actors, sources or periods of a search.
+    Facets(FacetsArgs),
     /// Print the people, organisations and places the extractor finds in one file.
     Entities(EntitiesArgs),
     /// Score the entity extractor on CoNLL-2003-format data (PER, ORG, LOC; exact spans).
@@ -121,14 +123,18 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// Skip entity extraction (no person, org, place or actor facets).
+    #[arg(long)]
+    pub no_entities: bool,
+
     /// Print only the summary, not a warning per skipped file.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-/// Arguments of `newsdex search`.
+/// The query and filters shared by `search` and `facets`.
 #[derive(Debug, Args)]
-pub struct SearchArgs {
+pub struct FilterArgs {
     /// Query: words (all must match), "phrases", AND/OR/NOT, +word -word, title:word.
     /// Empty or * matches every article that passes the filters.
     #[arg(value_name = "QUERY")]
@@ -138,6 +144,22 @@ pub struct SearchArgs {
     #[arg(long = "source", value_name = "NAME")]
     pub sources: Vec<String>,
 
+    /// Only articles mentioning this person, organisation or country (repeatable: all).
+    #[arg(long = "actor", value_name = "NAME")]
+    pub actors: Vec<String>,
+
+    /// Only articles mentioning this person (repeatable: all of them).
+    #[arg(long = "person", value_name = "NAME")]
+    pub persons: Vec<String>,
+
+    /// Only articles mentioning this organisation (repeatable: all of them).
+    #[arg(long = "org", value_name = "NAME")]
+    pub orgs: Vec<String>,
+
+    /// Only articles mentioning this place; a country includes its cities (repeatable: all).
+    #[arg(long = "place", value_name = "NAME")]
+    pub places: Vec<String>,
+
     /// First day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -145,6 +167,14 @@ pub struct SearchArgs {
     /// Last day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+}
+
+/// Arguments of `newsdex search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query and filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Hits to show.
     #[arg(long, default_value_t = 10)]
@@ -158,6 +188,10 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
 
+    /// Instead of hits, count matched articles per period.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub histogram: Option<PeriodArg>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -165,6 +199,58 @@ pub struct SearchArgs {
     /// Colour matched words in the table.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+/// Arguments of `newsdex facets`.
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Query and filters.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// What to count.
+    #[arg(long, value_enum, default_value_t = ByArg::Actor)]
+    pub by: ByArg,
+
+    /// Values to show.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+
+    /// Output format (jsonl prints one object per value).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// `--histogram` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar days.
+    Day,
+    /// ISO weeks (Monday to Sunday).
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar years.
+    Year,
+}
+
+/// `--by` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ByArg {
+    /// People, organisations and countries.
+    Actor,
+    /// People.
+    Person,
+    /// Organisations.
+    Org,
+    /// Places (a city counts for its country too).
+    Place,
+    /// Outlets.
+    Source,
+    /// Publication year.
+    Year,
+    /// Publication month.
+    Month,
 }
 
 /// `--sort` values.
@@ -207,6 +293,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Search(args) => search::run(&cli.index, args),
+        Command::Facets(args) => search::run_facets(&cli.index, args),
         Command::Entities(args) => entities::run_entities(args),
         Command::EvalNer(args) => entities::run_eval(args),
     }

@@ -1,30 +1,66 @@
-//! `newsdex search`: checks the arguments, runs the search and prints the hits on stdout,
-//! the number of matches on stderr (or inside the JSON document).
+//! `newsdex search` and `newsdex facets`: check the arguments, run the search (or the counts)
+//! and print on stdout; the number of matches goes to stderr, or inside the JSON document.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use super::{ColorArg, ExitStatus, FormatArg, SearchArgs, SortArg};
+use super::{
+    ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, SearchArgs, SortArg,
+};
 use crate::index::NewsIndex;
 use crate::output::{self, OutputFormat, TableStyle};
 use crate::query::dates::{Bound, parse_day};
-use crate::query::{self, SearchRequest, Sort};
+use crate::query::facets::{self, FacetBy, Period};
+use crate::query::{self, EntityFilters, SearchRequest, Sort};
+
+impl FilterArgs {
+    /// The request these filters describe, dates checked.
+    fn request(&self) -> anyhow::Result<SearchRequest> {
+        Ok(SearchRequest {
+            text: Some(self.query.join(" ")).filter(|q| !q.trim().is_empty()),
+            sources: self.sources.clone(),
+            entities: EntityFilters {
+                persons: self.persons.clone(),
+                orgs: self.orgs.clone(),
+                places: self.places.clone(),
+                actors: self.actors.clone(),
+            },
+            from: self
+                .from
+                .as_deref()
+                .map(|d| parse_day(d, Bound::Start))
+                .transpose()?,
+            to: self
+                .to
+                .as_deref()
+                .map(|d| parse_day(d, Bound::End))
+                .transpose()?,
+            ..SearchRequest::default()
+        })
+    }
+}
+
+fn output_format(format: FormatArg) -> OutputFormat {
+    match format {
+        FormatArg::Table => OutputFormat::Table,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Jsonl => OutputFormat::Jsonl,
+        FormatArg::Csv => OutputFormat::Csv,
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match print(&mut out).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
 
 /// Runs `newsdex search`.
 pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
     let request = SearchRequest {
-        text: Some(args.query.join(" ")).filter(|q| !q.trim().is_empty()),
-        sources: args.sources,
-        from: args
-            .from
-            .as_deref()
-            .map(|d| parse_day(d, Bound::Start))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|d| parse_day(d, Bound::End))
-            .transpose()?,
         limit: args.limit,
         offset: args.offset,
         sort: match args.sort {
@@ -32,36 +68,36 @@ pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
             SortArg::Newest => Sort::Newest,
             SortArg::Oldest => Sort::Oldest,
         },
+        ..args.filters.request()?
     };
     let index = NewsIndex::open(index_path)?;
+    let format = output_format(args.format);
+    if let Some(period) = args.histogram {
+        let period = match period {
+            PeriodArg::Day => Period::Day,
+            PeriodArg::Week => Period::Week,
+            PeriodArg::Month => Period::Month,
+            PeriodArg::Year => Period::Year,
+        };
+        let histogram = facets::date_histogram(&index, &request, period)?;
+        print_stdout(|out| output::counts::print_histogram(out, &histogram, format))?;
+        if format != OutputFormat::Json {
+            eprintln!(
+                "{} matches ({} without a date)",
+                histogram.total, histogram.undated
+            );
+        }
+        return Ok(ExitStatus::for_matches(histogram.total));
+    }
     let results = query::search(&index, &request)?;
-    let format = match args.format {
-        FormatArg::Table => OutputFormat::Table,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Jsonl => OutputFormat::Jsonl,
-        FormatArg::Csv => OutputFormat::Csv,
-    };
-    let stdout = std::io::stdout();
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => stdout.is_terminal(),
+        ColorArg::Auto => std::io::stdout().is_terminal(),
     };
-    let mut out = stdout.lock();
-    let printed = output::print_results(
-        &mut out,
-        &results,
-        request.offset,
-        format,
-        &TableStyle { color },
-    )
-    .and_then(|_| out.flush());
-    match printed {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            return Ok(ExitStatus::for_matches(results.total));
-        }
-        other => other?,
-    }
+    print_stdout(|out| {
+        output::print_results(out, &results, request.offset, format, &TableStyle { color })
+    })?;
     if format != OutputFormat::Json {
         let shown = results.hits.len();
         let first = if shown == 0 { 0 } else { request.offset + 1 };
@@ -72,5 +108,53 @@ pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
             request.offset + shown
         );
     }
+    if results.total == 0 {
+        explain_unknown_names(&index, &request)?;
+    }
     Ok(ExitStatus::for_matches(results.total))
+}
+
+/// After an empty result, says which entity filter names no article mentions.
+fn explain_unknown_names(index: &NewsIndex, request: &SearchRequest) -> anyhow::Result<()> {
+    for unknown in query::unknown_names(index, &request.entities)? {
+        let hint = if unknown.suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; indexed names containing it: {}",
+                unknown.suggestions.join(", ")
+            )
+        };
+        eprintln!(
+            "note: no article mentions {} {:?}{hint}",
+            unknown.option, unknown.name
+        );
+    }
+    Ok(())
+}
+
+/// Runs `newsdex facets`.
+pub fn run_facets(index_path: &Path, args: FacetsArgs) -> anyhow::Result<ExitStatus> {
+    let request = args.filters.request()?;
+    let by = match args.by {
+        ByArg::Actor => FacetBy::Actor,
+        ByArg::Person => FacetBy::Person,
+        ByArg::Org => FacetBy::Org,
+        ByArg::Place => FacetBy::Place,
+        ByArg::Source => FacetBy::Source,
+        ByArg::Year => FacetBy::Year,
+        ByArg::Month => FacetBy::Month,
+    };
+    let index = NewsIndex::open(index_path)?;
+    let counts = facets::facet_counts(&index, &request, by, args.top)?;
+    let format = output_format(args.format);
+    let label = format!("{:?}", args.by).to_lowercase();
+    print_stdout(|out| output::counts::print_facets(out, &counts, &label, format))?;
+    if format != OutputFormat::Json {
+        eprintln!("{} matches", counts.total);
+    }
+    if counts.total == 0 {
+        explain_unknown_names(&index, &request)?;
+    }
+    Ok(ExitStatus::for_matches(counts.total))
 }

@@ -27,6 +27,8 @@ pub struct Normaliser {
     pub rules: SourceRules,
     /// The folder-level fallback source.
     pub folder_source: FolderSource,
+    /// The entity extractor; `None` indexes without entities (`--no-entities`).
+    pub extractor: Option<entities::Extractor>,
 }
 
 /// A normalised article, with remarks worth a warning (a date that did not parse).
@@ -58,6 +60,10 @@ impl Normaliser {
         let (source, source_origin) = self.resolve_source(&raw, url.as_deref(), file);
         let title = raw.title.trim().to_string();
         let body = raw.body;
+        let entities = match &self.extractor {
+            Some(extractor) => extractor.extract(&title, &body),
+            None => Vec::new(),
+        };
         Normalised {
             article: Article {
                 word_count: count_words(&title) + count_words(&body),
@@ -74,6 +80,7 @@ impl Normaliser {
                 authors: raw.authors,
                 language: raw.language,
                 format: format.as_str(),
+                entities,
             },
             remarks,
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
@@ -83,6 +83,16 @@ pub struct Fields {
     pub format: Field,
     pub word_count: Field,
     pub content_hash: Field,
+    pub entities: Field,
+    pub person: Field,
+    pub org: Field,
+    pub place: Field,
+    pub actor: Field,
+    pub source_facet: Field,
+    pub person_key: Field,
+    pub org_key: Field,
+    pub place_key: Field,
+    pub actor_key: Field,
 }
 
 fn config_error(reason: impl Into<String>) -> Error {
@@ -137,6 +147,9 @@ impl SchemaSpec {
                     }
                     builder.add_u64_field(&field.name, opts);
                 }
+                "facet" => {
+                    builder.add_facet_field(&field.name, FacetOptions::default());
+                }
                 other => {
                     return Err(config_error(format!(
                         "field {:?}: unknown type {other:?}",
@@ -150,6 +163,14 @@ impl SchemaSpec {
 
     fn text_options(&self, field: &FieldSpec) -> Result<TextOptions> {
         let tokenizer = field.tokenizer.as_deref().unwrap_or("raw");
+        if tokenizer == "none" {
+            let opts = TextOptions::default();
+            return Ok(if field.stored {
+                opts.set_stored()
+            } else {
+                opts
+            });
+        }
         if tokenizer != "raw" && !self.tokenizers.contains_key(tokenizer) {
             return Err(config_error(format!(
                 "field {:?}: unknown tokenizer {tokenizer:?}",
@@ -247,6 +268,16 @@ impl Fields {
             format: get("format")?,
             word_count: get("word_count")?,
             content_hash: get("content_hash")?,
+            entities: get("entities")?,
+            person: get("person")?,
+            org: get("org")?,
+            place: get("place")?,
+            actor: get("actor")?,
+            source_facet: get("source_facet")?,
+            person_key: get("person_key")?,
+            org_key: get("org_key")?,
+            place_key: get("place_key")?,
+            actor_key: get("actor_key")?,
         })
     }
 }

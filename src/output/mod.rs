@@ -3,6 +3,7 @@
 //! total number of matches is part of the JSON document; for the other formats the caller
 //! reports it on stderr, so stdout holds nothing but data.
 
+pub mod counts;
 pub mod entities;
 mod table;
 
@@ -81,7 +82,7 @@ pub fn print_results(
 }
 
 /// CSV columns; the body is left out (it is in JSON and JSON Lines).
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 18] = [
     "rank",
     "score",
     "id",
@@ -99,6 +100,7 @@ const CSV_HEADER: [&str; 17] = [
     "source_origin",
     "content_hash",
     "snippet",
+    "entities",
 ];
 
 fn print_csv<'a>(out: &mut dyn Write, records: impl Iterator<Item = Record<'a>>) -> io::Result<()> {
@@ -130,6 +132,12 @@ fn print_csv<'a>(out: &mut dyn Write, records: impl Iterator<Item = Record<'a>>)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
+            hit.entities
+                .iter()
+                .take(10)
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         ])?;
     }
     writer.flush()

@@ -13,6 +13,8 @@ pub struct TableStyle {
 }
 
 const SOURCE_WIDTH: usize = 22;
+/// Entities listed under each hit, most mentioned first.
+const TOP_ENTITIES: usize = 6;
 
 /// Prints hits as a table.
 pub fn print(out: &mut dyn Write, hits: &[Hit], style: &TableStyle) -> io::Result<()> {
@@ -37,6 +39,15 @@ pub fn print(out: &mut dyn Write, hits: &[Hit], style: &TableStyle) -> io::Resul
         let snippet = marked(&hit.snippet.text, &hit.snippet.highlights, style);
         if !snippet.is_empty() {
             writeln!(out, "{:12}{snippet}", "")?;
+        }
+        if !hit.entities.is_empty() {
+            let top: Vec<String> = hit
+                .entities
+                .iter()
+                .take(TOP_ENTITIES)
+                .map(|e| format!("{} ({})", e.name, e.mentions))
+                .collect();
+            writeln!(out, "{:12}mentions: {}", "", top.join(", "))?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
 
+use crate::extract::entities::Entity;
 use crate::index::Fields;
 
 /// A passage of the body around the matched words.
@@ -52,6 +53,8 @@ pub struct Hit {
     pub content_hash: String,
     /// Passage with the matched words.
     pub snippet: Snippet,
+    /// People, organisations and places mentioned, most mentioned first.
+    pub entities: Vec<Entity>,
     /// Full text.
     pub body: String,
 }
@@ -107,6 +110,9 @@ pub fn from_document(
             .unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
+        entities: text(doc, fields.entities)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
         body,
     }
 }

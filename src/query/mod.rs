@@ -2,23 +2,23 @@
 //! returning hits as plain records (with snippets) that the printers can show without
 //! knowing tantivy.
 
+mod build;
 pub mod dates;
+pub mod facets;
 mod hit;
 
+pub(crate) use build::build_query;
+pub use build::{UnknownName, unknown_names};
 pub use hit::{Hit, Snippet};
 
-use std::ops::Bound as RangeBound;
-
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument};
 
-use crate::error::{Error, Result};
-use crate::extract::SourceRules;
-use crate::index::{Fields, NewsIndex};
+use crate::error::Result;
+use crate::index::NewsIndex;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,6 +32,30 @@ pub enum Sort {
     Oldest,
 }
 
+/// Entity filters: every name listed must be mentioned (AND), matched case-insensitively
+/// after aliases are resolved; a country as a place includes its cities.
+#[derive(Debug, Clone, Default)]
+pub struct EntityFilters {
+    /// `--person`.
+    pub persons: Vec<String>,
+    /// `--org`.
+    pub orgs: Vec<String>,
+    /// `--place`.
+    pub places: Vec<String>,
+    /// `--actor`: a person, organisation or country.
+    pub actors: Vec<String>,
+}
+
+impl EntityFilters {
+    /// No entity filter given.
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty()
+            && self.orgs.is_empty()
+            && self.places.is_empty()
+            && self.actors.is_empty()
+    }
+}
+
 /// A search as the user asked it, dates already checked.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
@@ -39,6 +63,8 @@ pub struct SearchRequest {
     pub text: Option<String>,
     /// Outlet names (any of them), case-insensitive, aliases resolved.
     pub sources: Vec<String>,
+    /// People, organisations, places and actors that must all be mentioned.
+    pub entities: EntityFilters,
     /// First day included.
     pub from: Option<NaiveDate>,
     /// Last day included.
@@ -65,21 +91,13 @@ const SNIPPET_CHARS: usize = 220;
 
 /// Runs `request` against `index`.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
-    if let (Some(from), Some(to)) = (request.from, request.to)
-        && from > to
-    {
-        return Err(Error::Usage(format!(
-            "--from {from} is after --to {to}: no day can match"
-        )));
-    }
     let reader = index.index.reader()?;
     let searcher = reader.searcher();
-    let text_query = parse_text(index, request.text.as_deref())?;
-    let query = with_filters(&index.fields, text_query.box_clone(), request);
+    let (query, text_query) = build_query(index, request)?;
     let limit = request.limit.max(1);
     let (total, addresses) = top_addresses(&searcher, &*query, request, limit)?;
     let snippets = match &request.text {
-        Some(t) if !is_match_all(t) => Some(
+        Some(t) if !build::is_match_all(t) => Some(
             SnippetGenerator::create(&searcher, &*text_query, index.fields.body).map(|mut g| {
                 g.set_max_num_chars(SNIPPET_CHARS);
                 g
@@ -102,72 +120,6 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         .collect::<Result<Vec<_>>>()?;
     let hits = if request.limit == 0 { Vec::new() } else { hits };
     Ok(SearchResults { total, hits })
-}
-
-fn is_match_all(text: &str) -> bool {
-    let t = text.trim();
-    t.is_empty() || t == "*"
-}
-
-/// Parses the text part; words must all match unless OR is written.
-fn parse_text(index: &NewsIndex, text: Option<&str>) -> Result<Box<dyn Query>> {
-    let text = text.unwrap_or("");
-    if is_match_all(text) {
-        return Ok(Box::new(AllQuery));
-    }
-    let fields = &index.fields;
-    let mut parser = QueryParser::for_index(&index.index, vec![fields.title, fields.body]);
-    parser.set_conjunction_by_default();
-    parser.set_field_boost(fields.title, 2.0);
-    parser.parse_query(text).map_err(|e| Error::Query {
-        query: text.to_string(),
-        reason: e.to_string(),
-    })
-}
-
-fn with_filters(fields: &Fields, text: Box<dyn Query>, request: &SearchRequest) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
-    if !request.sources.is_empty() {
-        let rules = SourceRules::builtin();
-        let any_source: Vec<(Occur, Box<dyn Query>)> = request
-            .sources
-            .iter()
-            .filter_map(|s| rules.canonical(s))
-            .map(|name| {
-                let term = Term::from_field_text(fields.source, &name.to_lowercase());
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_source))));
-    }
-    if request.from.is_some() || request.to.is_some() {
-        let at = |day: NaiveDate| {
-            let secs = day.and_time(NaiveTime::MIN).and_utc().timestamp();
-            Term::from_field_date_for_search(fields.published, DateTime::from_timestamp_secs(secs))
-        };
-        let lower = request
-            .from
-            .map_or(RangeBound::Unbounded, |d| RangeBound::Included(at(d)));
-        let upper = request
-            .to
-            .and_then(|d| d.succ_opt())
-            .map_or(RangeBound::Unbounded, |d| RangeBound::Excluded(at(d)));
-        let range =
-            if matches!(lower, RangeBound::Unbounded) && matches!(upper, RangeBound::Unbounded) {
-                // `--to` on the last representable day: every dated article.
-                RangeQuery::new(
-                    RangeBound::Included(at(NaiveDate::MIN)),
-                    RangeBound::Unbounded,
-                )
-            } else {
-                RangeQuery::new(lower, upper)
-            };
-        clauses.push((Occur::Must, Box::new(range)));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 type Page = (usize, Vec<(Option<f32>, DocAddress)>);

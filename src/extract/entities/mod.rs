@@ -70,6 +70,12 @@ pub struct Extractor {
     lexicon: Lexicon,
 }
 
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Extractor")
+    }
+}
+
 impl Extractor {
     /// The extractor with the shipped gazetteers, aliases and rules.
     pub fn builtin() -> Result<Self> {

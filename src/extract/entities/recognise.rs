@@ -339,7 +339,7 @@ impl Run<'_, '_> {
             (Kind::Person, Certainty::Sure)
         } else if all_caps {
             return;
-        } else if words >= 2 && rules.is_org_word(tokens[words - 1].text) {
+        } else if words >= 2 && tokens.iter().any(|t| rules.is_org_word(t.text)) {
             (Kind::Org, Certainty::Sure)
         } else if words >= 2
             || after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after
