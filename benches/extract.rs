@@ -1,0 +1,52 @@
+//! Entity extraction throughput on the BBC corpus (`../shared/corpora/bbc`, read at run
+//! time; the benchmark says so and does nothing when it is absent).
+
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use newsdex::corpus::{ReadOptions, read_file};
+use newsdex::extract::entities::Extractor;
+
+fn bbc_articles() -> Option<Vec<(String, String)>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/bbc");
+    if !root.exists() {
+        eprintln!("skipping: {} is absent", root.display());
+        return None;
+    }
+    let mut articles = Vec::new();
+    for file in newsdex::corpus::walk(&root, false).flatten() {
+        if let Ok(read) = read_file(&file.path, &ReadOptions::default()) {
+            articles.extend(read.articles.into_iter().map(|a| (a.title, a.body)));
+        }
+    }
+    Some(articles)
+}
+
+fn extraction(c: &mut Criterion) {
+    let Some(articles) = bbc_articles() else {
+        return;
+    };
+    let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
+    let extractor = Extractor::builtin().expect("lexicon loads");
+    let mut group = c.benchmark_group("entities");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("extract_bbc_corpus_one_thread", |b| {
+        b.iter(|| {
+            articles
+                .iter()
+                .map(|(t, body)| extractor.extract(t, body).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+    let mut group = c.benchmark_group("lexicon");
+    group.sample_size(10);
+    group.bench_function("build", |b| {
+        b.iter(|| Extractor::builtin().expect("lexicon loads"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extraction);
+criterion_main!(benches);
