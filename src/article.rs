@@ -2,13 +2,13 @@
 //! have been resolved, and what the indexer writes. It knows nothing of formats or of tantivy.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::extract::entities::Entity;
 
 /// How precisely the publication moment is known. A date line such as `April 30, 2016` gives
 /// only the day; reporting it as midnight UTC without saying so would invent a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DatePrecision {
     /// Only the calendar day is known; the time part is midnight UTC by convention.
@@ -28,7 +28,7 @@ impl DatePrecision {
 }
 
 /// A publication date with its precision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Published {
     /// The moment in UTC (midnight when only the day is known).
     pub at: DateTime<Utc>,
@@ -38,7 +38,7 @@ pub struct Published {
 
 /// Where a resolved value came from, kept on the record so a user can audit every date
 /// and source rather than trust a guess.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// The article's own metadata (JSON fields, HTML meta tags, front matter, header block).
@@ -78,21 +78,17 @@ impl Origin {
     }
 }
 
-/// One article, normalised. Empty strings and `None` mean "not known": nothing is invented.
-#[derive(Debug, Clone)]
-pub struct Article {
+/// Where and how one copy of an article's text was published. The same text found in several
+/// files (a wire story saved twice, a re-run crawl) is one article with several copies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Publication {
     /// Stable identity: the URL when known, else the file's absolute path, with `#L<n>` for
     /// line n of a JSON Lines file or `#<n>` for element n (from 0) of a JSON array.
     pub id: String,
-    /// Path of the file the article was read from, as given on the command line plus the
-    /// part under it.
+    /// Path of the file it was read from.
     pub path: String,
-    /// The article's URL, if known.
+    /// Its URL, if known.
     pub url: Option<String>,
-    /// Headline.
-    pub title: String,
-    /// Text of the article.
-    pub body: String,
     /// Outlet name, resolved through the source rules.
     pub source: Option<String>,
     /// How the source was found.
@@ -103,16 +99,68 @@ pub struct Article {
     pub date_origin: Option<Origin>,
     /// Bylines, one name each.
     pub authors: Vec<String>,
-    /// Language code, when the article's metadata gives one.
+    /// Language code, when the metadata gives one.
     pub language: Option<String>,
+    /// The format it was read as (`text`, `json`, `html`, ...).
+    pub format: String,
+}
+
+/// One article, normalised. Empty strings and `None` mean "not known": nothing is invented.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// The copy whose metadata the article shows: the one with the smallest id, so that the
+    /// choice does not depend on the order files were read in.
+    pub publication: Publication,
+    /// The other copies of the same text, by id.
+    pub others: Vec<Publication>,
+    /// Headline.
+    pub title: String,
+    /// Text of the article.
+    pub body: String,
     /// Words in title and body.
     pub word_count: u64,
     /// BLAKE3 of the whitespace-normalised title and body, hex: equal for exact duplicates.
     pub content_hash: String,
-    /// The format the article was read as (`text`, `json`, `html`, ...).
-    pub format: &'static str,
     /// People, organisations and places mentioned, most mentioned first.
     pub entities: Vec<Entity>,
+}
+
+impl Article {
+    /// Every copy, the shown one first.
+    pub fn publications(&self) -> impl Iterator<Item = &Publication> {
+        std::iter::once(&self.publication).chain(&self.others)
+    }
+
+    /// Adds a copy (or replaces the one with the same id); the smallest id is shown.
+    pub fn add_publication(&mut self, copy: Publication) {
+        let mut all: Vec<Publication> = self
+            .publications()
+            .filter(|c| c.id != copy.id)
+            .cloned()
+            .collect();
+        all.push(copy);
+        self.set_copies(all);
+    }
+
+    /// Removes the copies read from `path`; `false` when none is left.
+    pub fn remove_path(&mut self, path: &str) -> bool {
+        let all: Vec<Publication> = self
+            .publications()
+            .filter(|c| c.path != path)
+            .cloned()
+            .collect();
+        if all.is_empty() {
+            return false;
+        }
+        self.set_copies(all);
+        true
+    }
+
+    fn set_copies(&mut self, mut all: Vec<Publication>) {
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        self.publication = all.remove(0);
+        self.others = all;
+    }
 }
 
 /// Counts the words of a text the way a reader would: runs of alphanumeric characters.
@@ -146,6 +194,46 @@ mod tests {
     fn words_are_alphanumeric_runs() {
         assert_eq!(count_words("Kerry heads for Geneva; 246 died."), 6);
         assert_eq!(count_words(""), 0);
+    }
+
+    fn publication(id: &str, path: &str) -> Publication {
+        Publication {
+            id: id.into(),
+            path: path.into(),
+            url: None,
+            source: None,
+            source_origin: None,
+            published: None,
+            date_origin: None,
+            authors: Vec::new(),
+            language: None,
+            format: "text".into(),
+        }
+    }
+
+    #[test]
+    fn the_smallest_id_is_shown_whatever_the_order_copies_came_in() {
+        let mut article = Article {
+            publication: publication("b", "/b"),
+            others: Vec::new(),
+            title: "T".into(),
+            body: "B".into(),
+            word_count: 2,
+            content_hash: content_hash("T", "B"),
+            entities: Vec::new(),
+        };
+        article.add_publication(publication("c", "/c"));
+        article.add_publication(publication("a", "/a"));
+        assert_eq!(
+            article
+                .publications()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        assert!(article.remove_path("/a"));
+        assert_eq!(article.publication.id, "b");
+        assert!(article.remove_path("/b") && !article.remove_path("/c"));
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The run was stopped by the user (Ctrl-C); what was done is committed.
+    #[error("interrupted")]
+    Interrupted,
+
     /// A failure inside the index engine.
     #[error("index engine: {0}")]
     Engine(#[from] tantivy::TantivyError),

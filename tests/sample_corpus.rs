@@ -101,8 +101,15 @@ fn indexing_summary_counts_every_awkward_case() {
     let (_, run) = sample_env();
     let err = &run.stderr;
     assert!(err.contains("indexed 43 articles from 35 files"), "{err}");
+    assert!(
+        err.contains("files: 35 new, 0 changed, 0 unchanged, 0 removed"),
+        "{err}"
+    );
     assert!(err.contains("without date: 3, without source: 1"), "{err}");
-    assert!(err.contains("exact duplicates left out: 1"), "{err}");
+    assert!(
+        err.contains("exact duplicates: 1 (indexed once, every publication kept)"),
+        "{err}"
+    );
     assert!(err.contains("records rejected inside files: 2"), "{err}");
     assert!(
         err.contains("files decoded from a legacy encoding: 1"),
@@ -302,11 +309,12 @@ fn table_marks_matches_and_reports_total_on_stderr() {
 fn reindexing_the_same_folder_replaces_rather_than_duplicates() {
     let (env, _) = sample_env();
     let again = env.index(&sample_corpus(), &[]);
+    let err = &again.stderr;
     assert!(
-        again.stderr.contains("indexed 43 articles"),
-        "{}",
-        again.stderr
+        err.contains("files: 0 new, 0 changed, 37 unchanged, 0 removed"),
+        "{err}"
     );
+    assert!(err.contains("index: 43 articles"), "{err}");
     let all = env.run(&["search", "--format", "json", "--limit", "0"]);
     let doc: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
     assert_eq!(doc["total"], 43);

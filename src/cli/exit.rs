@@ -10,6 +10,8 @@ pub enum ExitStatus {
     NoResults,
     /// An error: bad arguments, a broken index, a failed run.
     Error,
+    /// Stopped by Ctrl-C after committing what was done (128 + SIGINT, as shells report it).
+    Interrupted,
 }
 
 impl ExitStatus {
@@ -19,6 +21,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::NoResults => 1,
             ExitStatus::Error => 2,
+            ExitStatus::Interrupted => 130,
         }
     }
 

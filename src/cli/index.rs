@@ -35,15 +35,22 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         follow_links: args.follow,
         heap_mb: args.heap_mb,
         threads: args.threads,
+        commit_every: args.commit_every,
+        prune: args.prune,
     };
     let index = NewsIndex::open_or_create(index_path, args.rebuild)?;
+    install_interrupt_handler();
     let reporter = TerminalReporter::new(args.quiet);
     let result = indexer::run(&job, &index, &reporter);
     reporter.finish();
     let summary = result?;
     eprint!("{summary}");
     eprintln!("index: {}", index_path.display());
-    Ok(ExitStatus::Success)
+    Ok(if summary.interrupted {
+        ExitStatus::Interrupted
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn folder_source(args: &IndexArgs) -> FolderSource {
@@ -82,4 +89,18 @@ fn field_map(args: &IndexArgs) -> anyhow::Result<FieldMap> {
             .map_err(anyhow::Error::msg)?;
     }
     Ok(map)
+}
+
+/// Ctrl-C asks the run to stop: it commits what is done and prints the summary. A second
+/// Ctrl-C quits at once, which is safe too: the index stays as at its last commit.
+fn install_interrupt_handler() {
+    let result = ctrlc::set_handler(|| {
+        if indexer::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(i32::from(ExitStatus::Interrupted.code()));
+        }
+        eprintln!("\ninterrupted: committing what is done (Ctrl-C again to quit at once)");
+    });
+    if let Err(e) = result {
+        eprintln!("warning: Ctrl-C will stop the run without committing: {e}");
+    }
 }

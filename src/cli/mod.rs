@@ -127,6 +127,14 @@ pub struct IndexArgs {
     #[arg(long)]
     pub no_entities: bool,
 
+    /// Commit after at most this many articles: a killed run loses no more than that.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub commit_every: u64,
+
+    /// Remove the articles of files that no longer exist under DIR.
+    #[arg(long)]
+    pub prune: bool,
+
     /// Print only the summary, not a warning per skipped file.
     #[arg(long, short)]
     pub quiet: bool,

@@ -18,6 +18,8 @@ pub struct Decoded {
     pub inner_name: String,
     /// The legacy encoding decoded from, when the bytes were not UTF-8.
     pub decoded_from: Option<&'static str>,
+    /// BLAKE3 of the file's bytes as stored (compressed or not), 128 bits in hex.
+    pub file_hash: String,
 }
 
 /// How many leading bytes are inspected for the NUL bytes that mark binary data.
@@ -31,6 +33,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<Decoded, Skip> {
         return Err(Skip::TooLarge { limit_mb });
     }
     let raw = std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
+    let file_hash = blake3::hash(&raw).to_hex()[..32].to_string();
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -54,6 +57,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<Decoded, Skip> {
         text,
         inner_name,
         decoded_from,
+        file_hash,
     })
 }
 

@@ -60,6 +60,8 @@ pub struct FileArticles {
     pub decoded_from: Option<&'static str>,
     /// The format the file was read as.
     pub format: Option<Format>,
+    /// BLAKE3 of the file's bytes (128 bits, hex), to tell a touched file from a changed one.
+    pub file_hash: String,
 }
 
 /// Why a whole file was left out. Each kind is counted separately in the run's summary.
@@ -134,6 +136,7 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileArticles, Ski
     let format = detect::detect(&decoded.inner_name, &decoded.text)?;
     let mut out = parse(format, &decoded.text, &options.field_map)?;
     out.decoded_from = decoded.decoded_from;
+    out.file_hash = decoded.file_hash;
     out.format = Some(format);
     if out.articles.is_empty() && out.problems.is_empty() {
         return Err(Skip::NoArticles);

@@ -4,7 +4,7 @@
 pub mod dates;
 pub mod sources;
 
-use crate::article::{Article, Origin, content_hash, count_words};
+use crate::article::{Article, Origin, Publication, content_hash, count_words};
 use crate::corpus::{CorpusFile, Format, RawArticle};
 pub use sources::SourceRules;
 
@@ -68,18 +68,21 @@ impl Normaliser {
             article: Article {
                 word_count: count_words(&title) + count_words(&body),
                 content_hash: content_hash(&title, &body),
-                id,
-                path,
-                url,
+                publication: Publication {
+                    id,
+                    path,
+                    url,
+                    source,
+                    source_origin,
+                    published,
+                    date_origin,
+                    authors: raw.authors,
+                    language: raw.language,
+                    format: format.as_str().to_string(),
+                },
+                others: Vec::new(),
                 title,
                 body,
-                source,
-                source_origin,
-                published,
-                date_origin,
-                authors: raw.authors,
-                language: raw.language,
-                format: format.as_str(),
                 entities,
             },
             remarks,

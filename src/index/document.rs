@@ -1,8 +1,10 @@
-//! Turning a normalised article into a tantivy document.
+//! Turning a normalised article into a tantivy document and back. The way back exists so
+//! that an article already in the index can be written again with one publication more or
+//! less (a duplicate found, a file changed) without reading its files again.
 
 use std::collections::BTreeSet;
 
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Value};
 use tantivy::{DateTime, TantivyDocument};
 
 use super::Fields;
@@ -12,43 +14,77 @@ use crate::extract::entities::{Entity, Kind};
 /// The document for `article`; unknown values are left out rather than stored empty.
 pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, &article.id);
-    doc.add_text(fields.path, &article.path);
+    let shown = &article.publication;
+    doc.add_text(fields.id, &shown.id);
     doc.add_text(fields.title, &article.title);
     doc.add_text(fields.body, &article.body);
-    doc.add_text(fields.format, article.format);
+    doc.add_text(fields.format, &shown.format);
     doc.add_text(fields.content_hash, &article.content_hash);
     doc.add_u64(fields.word_count, article.word_count);
-    if let Some(url) = &article.url {
-        doc.add_text(fields.url, url);
+    for publication in article.publications() {
+        doc.add_text(fields.path, &publication.path);
+        if let Some(url) = &publication.url {
+            doc.add_text(fields.url, url);
+        }
     }
-    if let Some(source) = &article.source {
+    let all: Vec<_> = article.publications().collect();
+    doc.add_text(
+        fields.publications,
+        serde_json::to_string(&all).expect("publications serialise"),
+    );
+    if let Some(source) = &shown.source {
         doc.add_text(fields.source, source);
+        doc.add_facet(fields.source_facet, Facet::from_path([source.as_str()]));
     }
-    if let Some(origin) = article.source_origin {
+    if let Some(origin) = shown.source_origin {
         doc.add_text(fields.source_origin, origin.as_str());
     }
-    if let Some(published) = article.published {
+    if let Some(published) = shown.published {
         doc.add_date(
             fields.published,
             DateTime::from_timestamp_secs(published.at.timestamp()),
         );
         doc.add_text(fields.date_precision, published.precision.as_str());
     }
-    if let Some(origin) = article.date_origin {
+    if let Some(origin) = shown.date_origin {
         doc.add_text(fields.date_origin, origin.as_str());
     }
-    for author in &article.authors {
+    for author in &shown.authors {
         doc.add_text(fields.authors, author);
     }
-    if let Some(language) = &article.language {
+    if let Some(language) = &shown.language {
         doc.add_text(fields.language, language);
-    }
-    if let Some(source) = &article.source {
-        doc.add_facet(fields.source_facet, Facet::from_path([source.as_str()]));
     }
     add_entities(&mut doc, fields, &article.entities);
     doc
+}
+
+/// The article a stored document holds; `None` for a document newsdex did not write.
+pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> {
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let mut publications: Vec<crate::article::Publication> =
+        serde_json::from_str(&text(fields.publications)?).ok()?;
+    if publications.is_empty() {
+        return None;
+    }
+    let publication = publications.remove(0);
+    Some(Article {
+        publication,
+        others: publications,
+        title: text(fields.title).unwrap_or_default(),
+        body: text(fields.body).unwrap_or_default(),
+        word_count: doc
+            .get_first(fields.word_count)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0),
+        content_hash: text(fields.content_hash)?,
+        entities: text(fields.entities)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
+    })
 }
 
 /// Entities go in three forms: stored JSON for display, facets for counting, and lower-cased
@@ -90,5 +126,60 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity])
     {
         doc.add_facet(fields.actor, Facet::from_path([country.name.as_str()]));
         doc.add_text(fields.actor_key, &country.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{DatePrecision, Origin, Publication, Published};
+    use crate::index::SchemaSpec;
+
+    #[test]
+    fn an_article_survives_the_round_trip_through_a_document() {
+        let schema = SchemaSpec::builtin().unwrap().build().unwrap();
+        let fields = Fields::resolve(&schema).unwrap();
+        let publication = Publication {
+            id: "https://x.example/a".into(),
+            path: "/corpus/a.json".into(),
+            url: Some("https://x.example/a".into()),
+            source: Some("Cedar Post".into()),
+            source_origin: Some(Origin::Metadata),
+            published: Some(Published {
+                at: "2016-05-01T10:00:00Z".parse().unwrap(),
+                precision: DatePrecision::Time,
+            }),
+            date_origin: Some(Origin::Metadata),
+            authors: vec!["Tom Avery".into()],
+            language: Some("en".into()),
+            format: "json".into(),
+        };
+        let mut article = Article {
+            publication: publication.clone(),
+            others: Vec::new(),
+            title: "Title".into(),
+            body: "Body about Aleppo".into(),
+            word_count: 4,
+            content_hash: "0123456789abcdef0123456789abcdef".into(),
+            entities: vec![Entity {
+                kind: Kind::Place,
+                name: "Aleppo".into(),
+                country: Some("Syria".into()),
+                mentions: 1,
+            }],
+        };
+        article.add_publication(Publication {
+            id: "/corpus/b.txt".into(),
+            path: "/corpus/b.txt".into(),
+            url: None,
+            ..publication
+        });
+        let doc = to_document(&fields, &article);
+        assert_eq!(from_document(&fields, &doc), Some(article));
+        let paths: Vec<&str> = doc
+            .get_all(fields.path)
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(paths, ["/corpus/b.txt", "/corpus/a.json"]);
     }
 }

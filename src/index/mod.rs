@@ -3,11 +3,13 @@
 //! tantivy.
 
 mod document;
+pub mod manifest;
 pub mod schema;
 mod sink;
 
+pub use manifest::FileRecord;
 pub use schema::{Fields, SchemaSpec};
-pub use sink::{Added, ArticleSink};
+pub use sink::{ArticleSink, Committed, FileOutcome};
 
 use std::path::{Path, PathBuf};
 

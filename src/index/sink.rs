@@ -1,57 +1,79 @@
-//! The one place articles enter the index. Many parsing threads call [`ArticleSink::add`]
-//! at once; the sink keeps ids unique and exact duplicates out, deterministically whatever
-//! order the threads arrive in, and replaces an article already in the index under the same
-//! id instead of adding a second copy.
+//! The one place articles enter the index. Parsing threads hand it whole files; it keeps the
+//! index an exact function of the files it was given, whatever their order and however many
+//! runs it took:
+//! - the same text in several files is one article listing every publication, shown by the
+//!   one with the smallest id;
+//! - a changed or removed file takes its publications with it, and an article left with none is
+//!   deleted;
+//! - every `commit_every` articles, documents and manifest records are committed together, so a
+//!   killed run loses at most the work since its last commit, and the next run redoes it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, RwLock};
 
-use tantivy::schema::Term;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
-use super::document::to_document;
+use super::document::{from_document, to_document};
+use super::manifest::{FileRecord, Manifest};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
 
-/// What became of an article handed to the sink.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Added {
-    /// Written to the index.
-    Indexed,
-    /// Left out: the same text is indexed under `kept` (the smaller id of the two wins).
-    Duplicate {
-        /// The id that stays in the index.
-        kept: String,
-        /// The id that was left out.
-        dropped: String,
-    },
-    /// Its id was already taken by a different text in this run; written under `id`.
-    Renamed {
-        /// The id it was written under.
-        id: String,
-    },
+/// What became of a file handed to the sink.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FileOutcome {
+    /// Articles written (new, or with a new publication).
+    pub indexed: u64,
+    /// Publications whose text was already indexed: (their id, the article's shown id).
+    pub duplicates: Vec<(String, String)>,
+    /// Ids that were taken by a different text, and the id used instead.
+    pub renamed: Vec<(String, String)>,
 }
 
-/// Shared state of one indexing run: which text and which ids are in it.
-#[derive(Default)]
-struct Seen {
-    by_content: HashMap<u128, String>,
-    ids: HashMap<String, u128>,
+/// What the index looked like when the sink opened and closed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Committed {
+    /// Commits made.
+    pub commits: u64,
+    /// Articles in the index after the last commit.
+    pub articles: u64,
 }
 
-/// Writes articles into an index, from many threads.
+/// State shared by the parsing threads, guarded by one mutex.
+struct State {
+    searcher: Searcher,
+    manifest: Manifest,
+    /// Articles written or deleted (`None`) since the last commit, by content hash.
+    live: HashMap<String, Option<Article>>,
+    /// Paths of the publications of `live` articles, to the articles' content hashes.
+    live_paths: HashMap<String, HashSet<String>>,
+    /// Ids written since the last commit, to their content hash (`None`: deleted).
+    live_ids: HashMap<String, Option<String>>,
+    since_commit: u64,
+    commits: u64,
+}
+
+/// Writes files' articles into an index, from many threads.
 pub struct ArticleSink {
-    writer: IndexWriter<TantivyDocument>,
+    writer: RwLock<IndexWriter<TantivyDocument>>,
+    reader: IndexReader,
     fields: Fields,
-    replace_existing: bool,
-    seen: Mutex<Seen>,
+    state: Mutex<State>,
+    commit_every: u64,
 }
 
 impl ArticleSink {
-    /// Opens the index's writer with `heap_mb` of indexing memory over `threads` threads.
-    /// Fails at once, naming the lock, when another process is writing the same index.
-    pub fn new(index: &NewsIndex, heap_mb: usize, threads: usize) -> Result<Self> {
+    /// Opens the index's writer with `heap_mb` of memory over `threads` threads. Fails at
+    /// once, naming the lock, when another process is writing the same index.
+    pub fn new(
+        index: &NewsIndex,
+        heap_mb: usize,
+        threads: usize,
+        commit_every: u64,
+    ) -> Result<Self> {
         let threads = threads.clamp(1, 8);
         let heap = (heap_mb.max(16 * threads)) * 1024 * 1024;
         let writer = index
@@ -61,66 +83,262 @@ impl ArticleSink {
                 tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
                 other => Error::Engine(other),
             })?;
-        let replace_existing = index.index.reader()?.searcher().num_docs() > 0;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let payload = index.index.load_metas()?.payload;
+        let manifest = Manifest::load(&index.path, payload.as_deref())?;
+        let state = State {
+            searcher: reader.searcher(),
+            manifest,
+            live: HashMap::new(),
+            live_paths: HashMap::new(),
+            live_ids: HashMap::new(),
+            since_commit: 0,
+            commits: 0,
+        };
         Ok(ArticleSink {
-            writer,
+            writer: RwLock::new(writer),
+            reader,
             fields: index.fields,
-            replace_existing,
-            seen: Mutex::default(),
+            state: Mutex::new(state),
+            commit_every: commit_every.max(1),
         })
     }
 
-    /// Adds one article, keeping ids unique and exact duplicates out.
-    pub fn add(&self, mut article: Article) -> Result<Added> {
-        let content = u128::from_str_radix(&article.content_hash, 16).unwrap_or_default();
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(kept) = seen.by_content.get(&content).cloned() {
-            if kept <= article.id {
-                return Ok(Added::Duplicate {
-                    kept,
-                    dropped: article.id,
-                });
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The committed manifest record of `path`.
+    pub fn manifest_record(&self, path: &str) -> Option<FileRecord> {
+        self.state().manifest.get(path).cloned()
+    }
+
+    /// Every file path the committed manifest holds.
+    pub fn manifest_paths(&self) -> Vec<String> {
+        self.state().manifest.paths().cloned().collect()
+    }
+
+    /// Replaces everything `path` contributed with `articles`, and records the file.
+    pub fn put_file(
+        &self,
+        path: &str,
+        record: FileRecord,
+        articles: Vec<Article>,
+    ) -> Result<FileOutcome> {
+        let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state();
+        let mut outcome = FileOutcome::default();
+        Batch {
+            fields: &self.fields,
+            writer: &writer,
+            state: &mut state,
+        }
+        .detach_path(path)?;
+        for article in articles {
+            Batch {
+                fields: &self.fields,
+                writer: &writer,
+                state: &mut state,
             }
-            // The newcomer's id sorts first: it replaces the copy written earlier, so the
-            // same copy is kept whatever order the parsing threads finished in.
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.id, &kept));
-            seen.ids.remove(&kept);
-            seen.by_content.insert(content, article.id.clone());
-            seen.ids.insert(article.id.clone(), content);
-            self.write(&article)?;
-            return Ok(Added::Duplicate {
-                kept: article.id,
-                dropped: kept,
-            });
+            .add(article, &mut outcome)?;
         }
-        let mut outcome = Added::Indexed;
-        if seen.ids.contains_key(&article.id) {
-            article.id = format!("{}#{}", article.id, &article.content_hash[..12]);
-            outcome = Added::Renamed {
-                id: article.id.clone(),
-            };
-        }
-        seen.by_content.insert(content, article.id.clone());
-        seen.ids.insert(article.id.clone(), content);
-        self.write(&article)?;
+        state.manifest.stage(path.to_string(), record);
+        state.since_commit += outcome.indexed + 1;
         Ok(outcome)
     }
 
-    fn write(&self, article: &Article) -> Result<()> {
-        if self.replace_existing {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.id, &article.id));
+    /// Records a file whose bytes did not change although its modification time did.
+    pub fn touch_file(&self, path: &str, record: FileRecord) {
+        self.state().manifest.stage(path.to_string(), record);
+    }
+
+    /// Removes everything `path` contributed, and forgets the file.
+    pub fn remove_file(&self, path: &str) -> Result<()> {
+        let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state();
+        Batch {
+            fields: &self.fields,
+            writer: &writer,
+            state: &mut state,
         }
-        self.writer
-            .add_document(to_document(&self.fields, article))?;
+        .detach_path(path)?;
+        state.manifest.stage_removal(path.to_string());
+        state.since_commit += 1;
         Ok(())
     }
 
-    /// Makes everything added so far durable and visible to searches.
-    pub fn commit(mut self) -> Result<()> {
-        self.writer.commit()?;
-        self.writer.wait_merging_threads()?;
+    /// Commits when `commit_every` articles or files have been handed in since the last one.
+    pub fn commit_if_due(&self) -> Result<()> {
+        if self.state().since_commit >= self.commit_every {
+            self.commit_now()?;
+        }
         Ok(())
+    }
+
+    /// Commits documents and manifest records together.
+    pub fn commit_now(&self) -> Result<()> {
+        let mut writer = self.writer.write().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.state();
+        if state.since_commit == 0 && state.commits > 0 {
+            return Ok(());
+        }
+        let payload = state.manifest.write_staged()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        state.searcher = self.reader.searcher();
+        state.live.clear();
+        state.live_paths.clear();
+        state.live_ids.clear();
+        state.since_commit = 0;
+        state.commits += 1;
+        Ok(())
+    }
+
+    /// Commits what is left and waits for background merges.
+    pub fn finish(self) -> Result<Committed> {
+        self.commit_now()?;
+        let writer = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
+        writer.wait_merging_threads()?;
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        self.reader.reload()?;
+        Ok(Committed {
+            commits: state.commits,
+            articles: self.reader.searcher().num_docs(),
+        })
+    }
+}
+
+/// One file's work under the locks.
+struct Batch<'a> {
+    fields: &'a Fields,
+    writer: &'a IndexWriter<TantivyDocument>,
+    state: &'a mut State,
+}
+
+impl Batch<'_> {
+    /// Takes the publications read from `path` out of every article that has one.
+    fn detach_path(&mut self, path: &str) -> Result<()> {
+        let mut contents: HashSet<String> = self.state.live_paths.remove(path).unwrap_or_default();
+        for article in self.committed(self.fields.path, path, usize::MAX)? {
+            contents.insert(article.content_hash);
+        }
+        for content in contents {
+            let Some(mut article) = self.current(&content)? else {
+                continue;
+            };
+            let old_id = article.publication.id.clone();
+            if article.remove_path(path) {
+                self.write(article, Some(&old_id))?;
+            } else {
+                self.delete(&content, &old_id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one article: a new text, or one more publication of a text already indexed.
+    fn add(&mut self, mut article: Article, outcome: &mut FileOutcome) -> Result<()> {
+        let content = article.content_hash.clone();
+        if let Some(mut existing) = self.current(&content)? {
+            let old_id = existing.publication.id.clone();
+            let new_id = article.publication.id.clone();
+            existing.add_publication(article.publication);
+            let shown = existing.publication.id.clone();
+            outcome.duplicates.push((new_id, shown));
+            outcome.indexed += 1;
+            return self.write(existing, Some(&old_id));
+        }
+        if self.id_taken(&article.publication.id, &content)? {
+            let renamed = format!("{}#{}", article.publication.id, &content[..12]);
+            outcome
+                .renamed
+                .push((article.publication.id.clone(), renamed.clone()));
+            article.publication.id = renamed;
+        }
+        outcome.indexed += 1;
+        self.write(article, None)
+    }
+
+    /// The article with this text as it stands now (this run's changes included).
+    fn current(&self, content: &str) -> Result<Option<Article>> {
+        if let Some(live) = self.state.live.get(content) {
+            return Ok(live.clone());
+        }
+        Ok(self
+            .committed(self.fields.content_hash, content, 1)?
+            .into_iter()
+            .next())
+    }
+
+    /// Whether `id` names a different text, in this run or in the committed index.
+    fn id_taken(&self, id: &str, content: &str) -> Result<bool> {
+        if let Some(owner) = self.state.live_ids.get(id) {
+            return Ok(owner.as_deref().is_some_and(|c| c != content));
+        }
+        Ok(self
+            .committed(self.fields.id, id, 4)?
+            .iter()
+            .any(|a| a.content_hash != content))
+    }
+
+    /// Up to `limit` committed articles whose raw `field` holds `value`.
+    fn committed(&self, field: Field, value: &str, limit: usize) -> Result<Vec<Article>> {
+        let searcher = &self.state.searcher;
+        let total = searcher.num_docs() as usize;
+        if total == 0 {
+            return Ok(Vec::new());
+        }
+        let query = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
+        let hits = searcher.search(
+            &query,
+            &TopDocs::with_limit(limit.min(total)).order_by_score(),
+        )?;
+        let mut articles = Vec::with_capacity(hits.len());
+        for (_, address) in hits {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            articles.extend(from_document(self.fields, &doc));
+        }
+        Ok(articles)
+    }
+
+    fn write(&mut self, article: Article, replacing: Option<&str>) -> Result<()> {
+        if let Some(old_id) = replacing {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, old_id));
+            if old_id != article.publication.id {
+                self.state.live_ids.insert(old_id.to_string(), None);
+            }
+        }
+        self.writer
+            .add_document(to_document(self.fields, &article))?;
+        let content = article.content_hash.clone();
+        for publication in article.publications() {
+            self.state
+                .live_paths
+                .entry(publication.path.clone())
+                .or_default()
+                .insert(content.clone());
+        }
+        self.state
+            .live_ids
+            .insert(article.publication.id.clone(), Some(content.clone()));
+        self.state.live.insert(content, Some(article));
+        Ok(())
+    }
+
+    fn delete(&mut self, content: &str, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.state.live_ids.insert(id.to_string(), None);
+        self.state.live.insert(content.to_string(), None);
     }
 }

@@ -1,22 +1,25 @@
-//! The indexing run: walk the folders, read and normalise files in parallel on all cores,
-//! feed one index writer, and count everything (skips by reason, undated and sourceless
-//! articles) for the summary. Problems are reported as they happen through a [`Reporter`],
-//! so the library prints nothing itself.
+//! The indexing run: walk the folders, compare each file with the manifest, read new and
+//! changed files in parallel on all cores, and feed one index writer that commits at bounded
+//! intervals. Everything is counted for the summary (files by change, skips by reason,
+//! undated and sourceless articles). Problems are reported as they happen through a
+//! [`Reporter`], so the library prints nothing itself.
 
 mod summary;
 
 pub use summary::Summary;
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
 use crate::corpus::{self, CorpusFile, ReadOptions};
 use crate::error::{Error, Result};
 use crate::extract::Normaliser;
-use crate::index::{Added, ArticleSink, NewsIndex};
+use crate::index::{ArticleSink, FileOutcome, FileRecord, NewsIndex};
 
 /// Receives what happens during a run: warnings to show and progress to draw.
 pub trait Reporter: Sync {
@@ -40,9 +43,16 @@ pub struct IndexJob {
     pub heap_mb: usize,
     /// Parsing threads (0: one per core).
     pub threads: usize,
+    /// Commit after this many articles (and files) at most.
+    pub commit_every: u64,
+    /// Remove the articles of files under the roots that no longer exist.
+    pub prune: bool,
 }
 
-/// Runs `job` into `index`, committing once at the end.
+/// Set from a signal handler to stop a run early; what is done is committed.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Runs `job` into `index`.
 pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result<Summary> {
     let started = Instant::now();
     let threads = if job.threads == 0 {
@@ -54,17 +64,26 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
-    let sink = ArticleSink::new(index, job.heap_mb, threads)?;
+    let sink = ArticleSink::new(index, job.heap_mb, threads, job.commit_every)?;
     let total = Mutex::new(Summary::default());
-    pool.install(|| {
+    let seen = Mutex::new(HashSet::new());
+    let walked = pool.install(|| {
         job.roots
             .iter()
             .flat_map(|root| corpus::walk(root, job.follow_links))
             .par_bridge()
             .try_for_each(|entry| {
+                if INTERRUPTED.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
                 let mut local = Summary::default();
                 match entry {
-                    Ok(file) => index_file(job, &sink, &file, &mut local, reporter)?,
+                    Ok(file) => {
+                        seen.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(file.path.to_string_lossy().into_owned());
+                        index_file(job, &sink, &file, &mut local, reporter)?;
+                    }
                     Err((path, reason)) => {
                         reporter.warn(&format!(
                             "{}: skipped, unreadable: {reason}",
@@ -76,13 +95,63 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                 let mut total = total.lock().unwrap_or_else(|p| p.into_inner());
                 total.merge(&local);
                 reporter.progress(&total);
-                Ok::<(), Error>(())
+                drop(total);
+                sink.commit_if_due()
             })
-    })?;
-    sink.commit()?;
+    });
     let mut summary = total.into_inner().unwrap_or_else(|p| p.into_inner());
+    match walked {
+        Ok(()) => {
+            let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+            handle_gone_files(job, &sink, &seen, &mut summary, reporter)?;
+        }
+        Err(Error::Interrupted) => summary.interrupted = true,
+        Err(other) => {
+            // Keep what is complete: the manifest names only files whose articles are in.
+            sink.finish()?;
+            return Err(other);
+        }
+    }
+    let committed = sink.finish()?;
+    summary.commits = committed.commits;
+    summary.index_articles = committed.articles;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Files of the manifest, under the roots, that the walk did not meet: removed with `prune`,
+/// otherwise counted and pointed out.
+fn handle_gone_files(
+    job: &IndexJob,
+    sink: &ArticleSink,
+    seen: &HashSet<String>,
+    summary: &mut Summary,
+    reporter: &dyn Reporter,
+) -> Result<()> {
+    let under_roots = |path: &str| {
+        job.roots
+            .iter()
+            .any(|root| Path::new(path).starts_with(root))
+    };
+    let mut gone: Vec<String> = sink
+        .manifest_paths()
+        .into_iter()
+        .filter(|p| under_roots(p) && !seen.contains(p))
+        .collect();
+    gone.sort();
+    for path in gone {
+        if job.prune {
+            sink.remove_file(&path)?;
+            summary.removed += 1;
+            sink.commit_if_due()?;
+        } else {
+            summary.gone += 1;
+            reporter.warn(&format!(
+                "{path}: no longer exists; its articles stay until a run with --prune"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that the roots exist and makes them absolute, so article paths and ids do not
@@ -100,6 +169,14 @@ pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
         .collect()
 }
 
+fn modified_ns(path: &Path) -> i128 {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 fn index_file(
     job: &IndexJob,
     sink: &ArticleSink,
@@ -108,15 +185,44 @@ fn index_file(
     reporter: &dyn Reporter,
 ) -> Result<()> {
     summary.files += 1;
+    let path = file.path.to_string_lossy().into_owned();
+    let mtime_ns = modified_ns(&file.path);
+    let known = sink.manifest_record(&path);
+    if known
+        .as_ref()
+        .is_some_and(|r| r.size == file.size && r.mtime_ns == mtime_ns)
+    {
+        summary.unchanged += 1;
+        return Ok(());
+    }
     let shown = file.path.display();
+    let record = |hash: String, articles: u32| FileRecord {
+        size: file.size,
+        mtime_ns,
+        hash,
+        articles,
+    };
     let read = match corpus::read_file(&file.path, &job.read) {
         Ok(read) => read,
         Err(skip) => {
             reporter.warn(&format!("{shown}: skipped, {skip}"));
             summary.skip(skip.kind());
+            if !matches!(skip, corpus::Skip::Unreadable(_)) {
+                sink.put_file(&path, record(String::new(), 0), Vec::new())?;
+            }
             return Ok(());
         }
     };
+    if let Some(known) = known.as_ref().filter(|r| r.hash == read.file_hash) {
+        sink.touch_file(&path, record(read.file_hash, known.articles));
+        summary.unchanged += 1;
+        return Ok(());
+    }
+    if known.is_some() {
+        summary.changed += 1
+    } else {
+        summary.new += 1
+    }
     summary.bytes += file.size;
     if let Some(encoding) = read.decoded_from {
         reporter.warn(&format!("{shown}: not UTF-8, decoded as {encoding}"));
@@ -127,31 +233,41 @@ fn index_file(
         summary.records_rejected += 1;
     }
     let format = read.format.unwrap_or(corpus::Format::Text);
+    let mut articles = Vec::with_capacity(read.articles.len());
+    let mut lacking: Vec<(String, bool, bool)> = Vec::new();
     for raw in read.articles {
         let normalised = job.normaliser.normalise(raw, file, format);
         for remark in &normalised.remarks {
             reporter.warn(&format!("{shown}: {remark}"));
         }
-        let article = normalised.article;
-        let (undated, sourceless) = (article.published.is_none(), article.source.is_none());
-        match sink.add(article)? {
-            Added::Duplicate { kept, dropped } => {
-                reporter.warn(&format!(
-                    "{dropped}: exact duplicate of {kept}, indexed once"
-                ));
-                summary.duplicates += 1;
-                continue;
-            }
-            Added::Renamed { id } => {
-                reporter.warn(&format!(
-                    "{shown}: id already used by a different article, indexed as {id}"
-                ));
-            }
-            Added::Indexed => {}
-        }
-        summary.articles += 1;
-        summary.undated += u64::from(undated);
-        summary.sourceless += u64::from(sourceless);
+        let p = &normalised.article.publication;
+        lacking.push((p.id.clone(), p.published.is_none(), p.source.is_none()));
+        articles.push(normalised.article);
     }
+    let count = articles.len() as u32;
+    let outcome = sink.put_file(&path, record(read.file_hash, count), articles)?;
+    // Undated and sourceless count articles that entered the index, not duplicate copies.
+    for (id, undated, sourceless) in lacking {
+        if !outcome.duplicates.iter().any(|(dropped, _)| *dropped == id) {
+            summary.undated += u64::from(undated);
+            summary.sourceless += u64::from(sourceless);
+        }
+    }
+    report_outcome(&outcome, summary, reporter);
     Ok(())
+}
+
+fn report_outcome(outcome: &FileOutcome, summary: &mut Summary, reporter: &dyn Reporter) {
+    summary.articles += outcome.indexed - outcome.duplicates.len() as u64;
+    summary.duplicates += outcome.duplicates.len() as u64;
+    for (dropped, kept) in &outcome.duplicates {
+        reporter.warn(&format!(
+            "{dropped}: exact duplicate of {kept}, indexed once with both publications"
+        ));
+    }
+    for (taken, used) in &outcome.renamed {
+        reporter.warn(&format!(
+            "{taken}: id already used by a different article, indexed as {used}"
+        ));
+    }
 }

@@ -26,6 +26,22 @@ pub struct Summary {
     pub bytes: u64,
     /// Wall-clock duration of the run.
     pub seconds: f64,
+    /// Files read for the first time.
+    pub new: u64,
+    /// Files whose content changed since the last run.
+    pub changed: u64,
+    /// Files skipped because the manifest shows them unchanged.
+    pub unchanged: u64,
+    /// Files gone from the folders whose articles were removed (`--prune`).
+    pub removed: u64,
+    /// Files gone from the folders whose articles were kept (no `--prune`).
+    pub gone: u64,
+    /// Commits made.
+    pub commits: u64,
+    /// Articles in the index at the end.
+    pub index_articles: u64,
+    /// The run was stopped by the user before the end.
+    pub interrupted: bool,
 }
 
 impl Summary {
@@ -44,6 +60,11 @@ impl Summary {
         self.sourceless += other.sourceless;
         self.decoded += other.decoded;
         self.bytes += other.bytes;
+        self.new += other.new;
+        self.changed += other.changed;
+        self.unchanged += other.unchanged;
+        self.removed += other.removed;
+        self.gone += other.gone;
         for (reason, n) in &other.skipped {
             *self.skipped.entry(reason).or_default() += n;
         }
@@ -62,22 +83,43 @@ impl fmt::Display for Summary {
         } else {
             0.0
         };
+        let verb = if self.interrupted {
+            "interrupted after indexing"
+        } else {
+            "indexed"
+        };
+        let read = self.new + self.changed;
+        let size = human_bytes(self.bytes);
         writeln!(
             f,
-            "indexed {} articles from {} files ({}) in {:.2} s, {:.0} articles/s",
-            self.articles,
-            self.files - self.files_skipped(),
-            human_bytes(self.bytes),
-            self.seconds,
-            rate
+            "{verb} {} articles from {read} files ({size}) in {:.2} s, {rate:.0} articles/s",
+            self.articles, self.seconds
         )?;
+        let (new, changed, unchanged, removed) =
+            (self.new, self.changed, self.unchanged, self.removed);
+        write!(
+            f,
+            "  files: {new} new, {changed} changed, {unchanged} unchanged, {removed} removed"
+        )?;
+        if self.gone > 0 {
+            write!(
+                f,
+                ", {} gone (their articles stay until --prune)",
+                self.gone
+            )?;
+        }
+        writeln!(f)?;
         writeln!(
             f,
             "  without date: {}, without source: {}",
             self.undated, self.sourceless
         )?;
         if self.duplicates > 0 {
-            writeln!(f, "  exact duplicates left out: {}", self.duplicates)?;
+            writeln!(
+                f,
+                "  exact duplicates: {} (indexed once, every publication kept)",
+                self.duplicates
+            )?;
         }
         if self.records_rejected > 0 {
             writeln!(
@@ -106,7 +148,12 @@ impl fmt::Display for Summary {
                 reasons.join(", ")
             )?;
         }
-        Ok(())
+        let plural = if self.commits == 1 { "" } else { "s" };
+        writeln!(
+            f,
+            "  index: {} articles after {} commit{plural}",
+            self.index_articles, self.commits
+        )
     }
 }
 

@@ -1,0 +1,224 @@
+//! The manifest: which files the index holds, with their size, modification time, content
+//! hash and article count, so that a re-run reads only new and changed files.
+//!
+//! It is an append-only journal in the index folder (`manifest.journal`). Each index commit
+//! carries, as its tantivy payload, the journal length at that commit: the committed manifest
+//! is the journal's prefix of that length. Records appended after the last commit (a run killed
+//! before committing) lie beyond it and are ignored, exactly like the documents that commit did
+//! not include, so the manifest and the index can never disagree.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The journal's file name in the index folder.
+pub const JOURNAL: &str = "manifest.journal";
+const PAYLOAD_PREFIX: &str = "newsdex-manifest-v1 ";
+
+/// What the manifest knows of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i128,
+    /// BLAKE3 of the file's bytes (128 bits, hex).
+    pub hash: String,
+    /// Articles indexed from it.
+    pub articles: u32,
+}
+
+/// The committed manifest plus the records staged for the next commit.
+#[derive(Debug)]
+pub struct Manifest {
+    path: PathBuf,
+    files: HashMap<String, FileRecord>,
+    staged: Vec<(String, Option<FileRecord>)>,
+    committed_len: u64,
+}
+
+impl Manifest {
+    /// Loads the manifest of the index in `dir` as of the commit whose payload is `payload`.
+    pub fn load(dir: &Path, payload: Option<&str>) -> Result<Self> {
+        let path = dir.join(JOURNAL);
+        let committed_len = payload
+            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let mut files = HashMap::new();
+        if committed_len > 0 {
+            let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+            let reader = BufReader::new(file.take(committed_len));
+            for (n, line) in reader.lines().enumerate() {
+                let line = line.map_err(|e| Error::io(&path, e))?;
+                let (file_path, record) = parse_line(&line).ok_or_else(|| Error::Config {
+                    file: path.display().to_string(),
+                    reason: format!("line {}: not a manifest record", n + 1),
+                })?;
+                match record {
+                    Some(r) => files.insert(file_path, r),
+                    None => files.remove(&file_path),
+                };
+            }
+        }
+        Ok(Manifest {
+            path,
+            files,
+            staged: Vec::new(),
+            committed_len,
+        })
+    }
+
+    /// The committed record of `path`.
+    pub fn get(&self, path: &str) -> Option<&FileRecord> {
+        self.files.get(path)
+    }
+
+    /// Every committed file path.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.files.keys()
+    }
+
+    /// Files in the committed manifest.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Records `path` as indexed with `record` at the next commit.
+    pub fn stage(&mut self, path: String, record: FileRecord) {
+        self.staged.push((path, Some(record)));
+    }
+
+    /// Records `path` as removed at the next commit.
+    pub fn stage_removal(&mut self, path: String) {
+        self.staged.push((path, None));
+    }
+
+    /// Appends the staged records to the journal, synced to disk, and returns the payload the
+    /// commit that includes their documents must carry.
+    pub fn write_staged(&mut self) -> Result<String> {
+        let mut journal = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io(&self.path, e))?;
+        // A killed run may have left records past the committed length: cut them first.
+        journal
+            .set_len(self.committed_len)
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut text = String::new();
+        for (path, record) in self.staged.drain(..) {
+            text.push_str(&format_line(&path, record.as_ref()));
+            match record {
+                Some(r) => self.files.insert(path, r),
+                None => self.files.remove(&path),
+            };
+        }
+        journal
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))?;
+        journal.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        self.committed_len += text.len() as u64;
+        Ok(format!("{PAYLOAD_PREFIX}{}", self.committed_len))
+    }
+}
+
+/// Paths are written with `%`, tab and newline escaped, so any file name fits on one line.
+fn escape(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('\t', "%09")
+        .replace('\n', "%0A")
+        .replace('\r', "%0D")
+}
+
+fn unescape(path: &str) -> String {
+    path.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%09", "\t")
+        .replace("%25", "%")
+}
+
+fn format_line(path: &str, record: Option<&FileRecord>) -> String {
+    match record {
+        Some(r) => format!(
+            "+\t{}\t{}\t{}\t{}\t{}\n",
+            escape(path),
+            r.size,
+            r.mtime_ns,
+            r.hash,
+            r.articles
+        ),
+        None => format!("-\t{}\n", escape(path)),
+    }
+}
+
+fn parse_line(line: &str) -> Option<(String, Option<FileRecord>)> {
+    let mut parts = line.split('\t');
+    match (parts.next()?, parts.next()?) {
+        ("-", path) => Some((unescape(path), None)),
+        ("+", path) => {
+            let record = FileRecord {
+                size: parts.next()?.parse().ok()?,
+                mtime_ns: parts.next()?.parse().ok()?,
+                hash: parts.next()?.to_string(),
+                articles: parts.next()?.parse().ok()?,
+            };
+            Some((unescape(path), Some(record)))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(size: u64) -> FileRecord {
+        FileRecord {
+            size,
+            mtime_ns: -5,
+            hash: "ab".into(),
+            articles: 2,
+        }
+    }
+
+    #[test]
+    fn only_the_committed_prefix_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = Manifest::load(dir.path(), None).unwrap();
+        manifest.stage("a\tb.txt".into(), record(1));
+        manifest.stage("c.txt".into(), record(2));
+        let payload = manifest.write_staged().unwrap();
+        manifest.stage_removal("c.txt".into());
+        manifest.stage("d.txt".into(), record(4));
+        let _uncommitted = manifest.write_staged().unwrap();
+        let at_first_commit = Manifest::load(dir.path(), Some(&payload)).unwrap();
+        assert_eq!(at_first_commit.len(), 2);
+        assert_eq!(at_first_commit.get("a\tb.txt"), Some(&record(1)));
+        assert_eq!(at_first_commit.get("d.txt"), None);
+        // A new run from the first commit cuts the uncommitted tail before appending.
+        let mut resumed = at_first_commit;
+        resumed.stage("e.txt".into(), record(5));
+        let payload = resumed.write_staged().unwrap();
+        let reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
+        let mut paths: Vec<&String> = reloaded.paths().collect();
+        paths.sort();
+        assert_eq!(paths, ["a\tb.txt", "c.txt", "e.txt"]);
+    }
+
+    #[test]
+    fn escaping_round_trips() {
+        for path in ["plain.txt", "we%ird\tna\nme\r.txt", "%09"] {
+            let line = format_line(path, Some(&record(1)));
+            assert_eq!(parse_line(line.trim_end_matches('\n')).unwrap().0, path);
+        }
+    }
+}
