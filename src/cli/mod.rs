@@ -42,10 +42,20 @@ pub enum Command {
     Search(SearchArgs),
     /// Count the top people, organisations, places, actors, sources or periods of a search.
     Facets(FacetsArgs),
+    /// Report what the index holds: articles, files, sources, dates, size, last run.
+    Stats(StatsArgs),
     /// Print the people, organisations and places the extractor finds in one file.
     Entities(EntitiesArgs),
     /// Score the entity extractor on CoNLL-2003-format data (PER, ORG, LOC; exact spans).
     EvalNer(EvalArgs),
+}
+
+/// Arguments of `newsdex stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// Arguments of `newsdex entities`.
@@ -302,6 +312,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Search(args) => search::run(&cli.index, args),
         Command::Facets(args) => search::run_facets(&cli.index, args),
+        Command::Stats(args) => search::run_stats(&cli.index, args),
         Command::Entities(args) => entities::run_entities(args),
         Command::EvalNer(args) => entities::run_eval(args),
     }

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use super::{
+use super::{ReportFormat, StatsArgs, 
     ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, SearchArgs, SortArg,
 };
 use crate::index::NewsIndex;
@@ -157,4 +157,18 @@ pub fn run_facets(index_path: &Path, args: FacetsArgs) -> anyhow::Result<ExitSta
         explain_unknown_names(&index, &request)?;
     }
     Ok(ExitStatus::for_matches(counts.total))
+}
+
+/// Runs `newsdex stats`.
+pub fn run_stats(index_path: &Path, args: StatsArgs) -> anyhow::Result<ExitStatus> {
+    let index = NewsIndex::open(index_path)?;
+    let stats = crate::query::stats::index_stats(&index)?;
+    print_stdout(|out| match args.format {
+        ReportFormat::Table => output::stats::print_stats(out, &stats),
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &stats)?;
+            writeln!(out)
+        }
+    })?;
+    Ok(ExitStatus::Success)
 }

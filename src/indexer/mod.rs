@@ -4,7 +4,7 @@
 //! undated and sourceless articles). Problems are reported as they happen through a
 //! [`Reporter`], so the library prints nothing itself.
 
-mod summary;
+pub mod summary;
 
 pub use summary::Summary;
 
@@ -116,7 +116,20 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     summary.commits = committed.commits;
     summary.index_articles = committed.articles;
     summary.seconds = started.elapsed().as_secs_f64();
+    record_run(job, index, &summary)?;
     Ok(summary)
+}
+
+/// Leaves the run's summary in the index folder for `newsdex stats`.
+fn record_run(job: &IndexJob, index: &NewsIndex, summary: &Summary) -> Result<()> {
+    let record = serde_json::json!({
+        "finished_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "roots": job.roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>(),
+        "summary": summary,
+    });
+    let path = index.path.join(crate::query::stats::LAST_RUN);
+    let text = serde_json::to_string_pretty(&record).expect("summary serialises");
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
 }
 
 /// Files of the manifest, under the roots, that the walk did not meet: removed with `prune`,

@@ -5,6 +5,7 @@
 
 pub mod counts;
 pub mod entities;
+pub mod stats;
 mod table;
 
 pub use table::TableStyle;

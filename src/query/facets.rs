@@ -74,7 +74,7 @@ pub fn facet_counts(
             } else {
                 Period::Month
             };
-            let histogram = histogram(index, &*query, period)?;
+            let histogram = date_histogram_of(index, &*query, period)?;
             let values = histogram
                 .buckets
                 .into_iter()
@@ -149,10 +149,11 @@ pub fn date_histogram(
     period: Period,
 ) -> Result<Histogram> {
     let (query, _) = build_query(index, request)?;
-    histogram(index, &*query, period)
+    date_histogram_of(index, &*query, period)
 }
 
-fn histogram(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
+/// Counts the articles `query` matches per `period`.
+pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
     let searcher = index.index.reader()?.searcher();
     let (total, (days, undated)) = searcher.search(query, &(Count, DayCounts))?;
     let mut by_start: BTreeMap<NaiveDate, u64> = BTreeMap::new();

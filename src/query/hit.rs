@@ -6,6 +6,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
 
+use crate::article::Publication;
 use crate::extract::entities::Entity;
 use crate::index::Fields;
 
@@ -55,6 +56,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// People, organisations and places mentioned, most mentioned first.
     pub entities: Vec<Entity>,
+    /// Every place the same text was found (the shown one first).
+    pub publications: Vec<Publication>,
     /// Full text.
     pub body: String,
 }
@@ -110,6 +113,9 @@ pub fn from_document(
             .unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
+        publications: text(doc, fields.publications)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
         entities: text(doc, fields.entities)
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),

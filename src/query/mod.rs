@@ -6,6 +6,7 @@ mod build;
 pub mod dates;
 pub mod facets;
 mod hit;
+pub mod stats;
 
 pub(crate) use build::build_query;
 pub use build::{UnknownName, unknown_names};
