@@ -4,8 +4,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use super::{ReportFormat, StatsArgs, 
-    ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, SearchArgs, SortArg,
+use super::{
+    ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, ReportFormat,
+    SearchArgs, SortArg, StatsArgs,
 };
 use crate::index::NewsIndex;
 use crate::output::{self, OutputFormat, TableStyle};

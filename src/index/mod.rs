@@ -81,18 +81,8 @@ impl NewsIndex {
                 path.display()
             )));
         }
-        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
-        let spec = SchemaSpec::builtin()?;
-        let dir = MmapDirectory::open(path).map_err(|e| Error::Engine(e.into()))?;
-        let index = Index::create(dir, spec.build()?, Default::default())?;
-        let meta = IndexMeta {
-            schema_version: spec.version,
-            created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
-        };
-        let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
-        std::fs::write(path.join(META_FILE), text)
-            .map_err(|e| Error::io(path.join(META_FILE), e))?;
-        Self::finish(index, spec, path)
+        create_atomically(path)?;
+        Self::open(path)
     }
 
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
@@ -104,6 +94,38 @@ impl NewsIndex {
             path: path.to_path_buf(),
         })
     }
+}
+
+/// Builds an empty index in a sibling folder and renames it into place, so that a run killed
+/// while creating leaves either no index or a whole one.
+fn create_atomically(path: &Path) -> Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = parent.join(format!(".{name}.creating-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let spec = SchemaSpec::builtin()?;
+    let dir = MmapDirectory::open(&staging).map_err(|e| Error::Engine(e.into()))?;
+    Index::create(dir, spec.build()?, Default::default())?;
+    let meta = IndexMeta {
+        schema_version: spec.version,
+        created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
+    };
+    let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
+    std::fs::write(staging.join(META_FILE), text)
+        .map_err(|e| Error::io(staging.join(META_FILE), e))?;
+    if path.is_dir() {
+        // An empty folder is in the way (checked by the caller): replace it.
+        std::fs::remove_dir(path).map_err(|e| Error::io(path, e))?;
+    }
+    std::fs::rename(&staging, path).map_err(|e| Error::io(path, e))
 }
 
 fn check_meta(path: &Path, spec: &SchemaSpec) -> Result<()> {

@@ -153,7 +153,11 @@ pub fn date_histogram(
 }
 
 /// Counts the articles `query` matches per `period`.
-pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
+pub fn date_histogram_of(
+    index: &NewsIndex,
+    query: &dyn Query,
+    period: Period,
+) -> Result<Histogram> {
     let searcher = index.index.reader()?.searcher();
     let (total, (days, undated)) = searcher.search(query, &(Count, DayCounts))?;
     let mut by_start: BTreeMap<NaiveDate, u64> = BTreeMap::new();

@@ -1,0 +1,215 @@
+//! Crash safety and concurrency: an indexer killed with SIGKILL at random moments leaves an
+//! index that opens and searches, and the next run completes it to exactly what a clean build
+//! of the same corpus gives, article id for article id; a second indexer on the same index
+//! fails at once, naming the lock, while searches go on.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::{Env, short};
+
+/// Writes a corpus of `files` small articles: plain text, JSON Lines with several records, and
+/// every tenth file an exact copy of another.
+fn write_corpus(env: &Env, files: usize) {
+    for i in 0..files {
+        let folder = format!("f{:02}", i % 25);
+        if i % 10 == 9 {
+            let original = i - 9;
+            let text = article(original);
+            env.write(&format!("{folder}/copy-{i:05}.txt"), text);
+        } else if i % 10 == 4 {
+            let lines: String = (0..5)
+                .map(|k| format!("{{\"title\":\"Feed {i} item {k}\",\"text\":\"Record {k} of feed {i} about Geneva talks.\",\"date\":\"2016-05-{:02}\"}}\n", k + 1))
+                .collect();
+            env.write(&format!("{folder}/feed-{i:05}.jsonl"), lines);
+        } else {
+            env.write(&format!("{folder}/story-{i:05}.txt"), article(i));
+        }
+    }
+}
+
+fn article(i: usize) -> String {
+    format!(
+        "Story number {i}\n\nMay 1, 2016\n\nJohn Kerry met Sergei Lavrov in Geneva about story {i}. Officials said talks on Aleppo would continue.\n"
+    )
+}
+
+fn spawn_index(env: &Env, extra: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .env_remove("NEWSDEX_INDEX")
+        .arg("--index")
+        .arg(env.index_path())
+        .arg("index")
+        .arg(env.corpus())
+        .args(["--quiet", "--commit-every", "37"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Article ids with the paths of their publications, sorted: the index's content.
+fn content(env: &Env) -> Vec<(String, Vec<String>)> {
+    let run = env.run(&["search", "--format", "jsonl", "--limit", "1000000"]);
+    assert!(
+        run.code < 2,
+        "the index must open and search: {}",
+        run.stderr
+    );
+    let mut out: Vec<(String, Vec<String>)> = run
+        .jsonl()
+        .iter()
+        .map(|h| {
+            let mut paths: Vec<String> = h["publications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| short(p["path"].as_str().unwrap()))
+                .collect();
+            paths.sort();
+            (short(h["id"].as_str().unwrap()), paths)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn killing_the_indexer_at_random_moments_loses_and_duplicates_nothing() {
+    let crashed = Env::new();
+    write_corpus(&crashed, 600);
+    let clean = Env::new();
+    let clean_run = clean.run(&["index", crashed.corpus().to_str().unwrap(), "--quiet"]);
+    assert_eq!(clean_run.code, 0, "{}", clean_run.stderr);
+    let expected = content(&clean);
+    assert_eq!(
+        expected.len(),
+        480 + 60 * 5,
+        "480 stories and 60 feeds of 5; the 60 copies are publications"
+    );
+
+    let started = Instant::now();
+    let clean_time = {
+        let probe = Env::new();
+        let t = Instant::now();
+        let run = probe.run(&["index", crashed.corpus().to_str().unwrap(), "--quiet"]);
+        assert_eq!(run.code, 0);
+        t.elapsed()
+    };
+    let mut seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut killed = 0;
+    for trial in 0..6 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(10 + seed % (clean_time.as_millis() as u64).max(50));
+        let mut child = spawn_index(&crashed, &[]);
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok();
+        child.wait().unwrap();
+        killed += usize::from(!finished);
+        let partial = if crashed.index_path().join("meta.json").exists() {
+            content(&crashed).len()
+        } else {
+            0
+        };
+        eprintln!(
+            "trial {trial}: SIGKILL after {delay:?} ({}), {partial} articles committed",
+            if finished { "had finished" } else { "mid-run" }
+        );
+        assert!(partial <= expected.len());
+    }
+    let last = crashed.run(&[
+        "index",
+        crashed.corpus().to_str().unwrap(),
+        "--quiet",
+        "--commit-every",
+        "37",
+    ]);
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    assert_eq!(
+        content(&crashed),
+        expected,
+        "the resumed index equals a clean build"
+    );
+    eprintln!(
+        "{killed} of 6 kills hit a running indexer; {:?} in all",
+        started.elapsed()
+    );
+    assert!(killed >= 1, "no kill landed during a run");
+}
+
+#[test]
+fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
+    let env = Env::new();
+    write_corpus(&env, 400);
+    env.index(&env.corpus(), &["--quiet"]);
+    // Make every file look changed so the next run has work to do.
+    let later = SystemTime::now() + Duration::from_secs(60);
+    for entry in walk(&env.corpus()) {
+        std::fs::File::options()
+            .append(true)
+            .open(&entry)
+            .unwrap()
+            .write_all(b" ")
+            .unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&entry)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+    }
+    let mut first = spawn_index(&env, &[]);
+    std::thread::sleep(Duration::from_millis(150));
+    let second = env.run(&["index", env.corpus().to_str().unwrap()]);
+    let search = env.run(&["search", "Geneva", "--limit", "1"]);
+    let still_running = first.try_wait().unwrap().is_none();
+    let status = first.wait().unwrap();
+    assert!(status.success());
+    if still_running {
+        assert_eq!(second.code, 2, "{}", second.stderr);
+        assert!(
+            second
+                .stderr
+                .contains("is locked by another `newsdex index` run (lock file"),
+            "{}",
+            second.stderr
+        );
+        assert!(
+            second.stderr.contains(".tantivy-writer.lock"),
+            "{}",
+            second.stderr
+        );
+        assert_eq!(
+            search.code, 0,
+            "searching during a run sees the last commit: {}",
+            search.stderr
+        );
+    } else {
+        eprintln!("the first indexer finished before the second started; lock not exercised");
+    }
+}
+
+use std::io::Write;
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
+    }
+    out
+}
