@@ -123,6 +123,8 @@ pub struct Article {
     pub content_hash: String,
     /// People, organisations and places mentioned, most mentioned first.
     pub entities: Vec<Entity>,
+    /// Lines of the text that are the outlet's furniture, not the story (kept, not searched).
+    pub furniture: Vec<String>,
 }
 
 impl Article {
@@ -221,6 +223,7 @@ mod tests {
             word_count: 2,
             content_hash: content_hash("T", "B"),
             entities: Vec::new(),
+            furniture: Vec::new(),
         };
         article.add_publication(publication("c", "/c"));
         article.add_publication(publication("a", "/a"));

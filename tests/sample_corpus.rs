@@ -332,3 +332,34 @@ fn index_folder_comes_from_the_environment_too() {
     assert!(out.status.success());
     assert!(env.search(&["Badreddine"]).code == 0);
 }
+
+#[test]
+fn furniture_is_kept_out_of_search_but_stays_on_the_record() {
+    let (env, _) = sample_env();
+    let newsletter = env.search(&["newsletter"]);
+    assert_eq!(
+        newsletter.code, 1,
+        "the seed's newsletter promotion is furniture: {}",
+        newsletter.stdout
+    );
+    let seed = env.search(&["Gatilov", "--source", "MEE"]).jsonl();
+    assert_eq!(seed.len(), 1, "its news text stays searchable");
+    let furniture: Vec<&str> = seed[0]["furniture"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(furniture.len(), 3);
+    assert_eq!(furniture[0], "New MEE newsletter: Jerusalem Dispatch");
+    // The wire's recurring footer is learned from the corpus and its editor is no entity.
+    assert_eq!(env.search(&["\"independent news agency\""]).code, 1);
+    let wire = env
+        .search(&["--source", "Continental Wire", "--limit", "1"])
+        .jsonl();
+    assert_eq!(
+        wire[0]["furniture"][0],
+        "Continental Wire is an independent news agency. (Editing by Mark Ellison)"
+    );
+    assert_eq!(env.search(&["--person", "Mark Ellison"]).code, 1);
+}

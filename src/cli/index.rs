@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 
 use super::{ExitStatus, IndexArgs, progress::TerminalReporter};
 use crate::corpus::{FieldMap, ReadOptions};
+use crate::extract::boilerplate::Boilerplate;
 use crate::extract::entities::Extractor;
 use crate::extract::{FolderSource, Normaliser, SourceRules};
 use crate::index::NewsIndex;
@@ -30,6 +31,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
             } else {
                 Some(Extractor::builtin()?)
             },
+            boilerplate: Boilerplate::builtin()?,
         },
         roots: indexer::resolve_roots(&args.dirs)?,
         follow_links: args.follow,

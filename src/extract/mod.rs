@@ -1,6 +1,7 @@
 //! Turning raw articles into normalised ones: dates and sources are resolved by the rules of
 //! the issue ("first match wins"), each with the place it came from, and nothing is guessed.
 
+pub mod boilerplate;
 pub mod dates;
 pub mod sources;
 
@@ -29,6 +30,8 @@ pub struct Normaliser {
     pub folder_source: FolderSource,
     /// The entity extractor; `None` indexes without entities (`--no-entities`).
     pub extractor: Option<entities::Extractor>,
+    /// What counts as page furniture.
+    pub boilerplate: boilerplate::Boilerplate,
 }
 
 /// A normalised article, with remarks worth a warning (a date that did not parse).
@@ -59,7 +62,7 @@ impl Normaliser {
         let (published, date_origin) = self.resolve_date(&raw, &path, url.as_deref(), &mut remarks);
         let (source, source_origin) = self.resolve_source(&raw, url.as_deref(), file);
         let title = raw.title.trim().to_string();
-        let body = raw.body;
+        let (body, furniture) = self.boilerplate.split(source.as_deref(), &raw.body);
         let entities = match &self.extractor {
             Some(extractor) => extractor.extract(&title, &body),
             None => Vec::new(),
@@ -84,6 +87,7 @@ impl Normaliser {
                 title,
                 body,
                 entities,
+                furniture,
             },
             remarks,
         }
@@ -120,6 +124,12 @@ impl Normaliser {
             Some((p, origin)) => (Some(p), Some(origin)),
             None => (None, None),
         }
+    }
+
+    /// The source of `raw` read from `file`, by the same rules as [`Normaliser::normalise`].
+    pub fn source_of(&self, raw: &RawArticle, file: &CorpusFile) -> Option<String> {
+        let url = raw.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+        self.resolve_source(raw, url, file).0
     }
 
     fn resolve_source(

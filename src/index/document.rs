@@ -55,6 +55,9 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
     if let Some(language) = &shown.language {
         doc.add_text(fields.language, language);
     }
+    for line in &article.furniture {
+        doc.add_text(fields.furniture, line);
+    }
     add_entities(&mut doc, fields, &article.entities);
     doc
 }
@@ -84,6 +87,10 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         entities: text(fields.entities)
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default(),
+        furniture: doc
+            .get_all(fields.furniture)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
     })
 }
 
@@ -167,6 +174,7 @@ mod tests {
                 country: Some("Syria".into()),
                 mentions: 1,
             }],
+            furniture: vec!["Sign up for our newsletter".into()],
         };
         article.add_publication(Publication {
             id: "/corpus/b.txt".into(),

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::corpus::{self, CorpusFile, ReadOptions};
 use crate::error::{Error, Result};
 use crate::extract::Normaliser;
+use crate::extract::boilerplate::LineStats;
 use crate::index::{ArticleSink, FileOutcome, FileRecord, NewsIndex};
 
 /// Receives what happens during a run: warnings to show and progress to draw.
@@ -236,6 +237,12 @@ fn index_file(
     } else {
         summary.new += 1
     }
+    if !job.normaliser.boilerplate.is_learned() {
+        summary.furniture_learned = job
+            .normaliser
+            .boilerplate
+            .learn_with(|| sample_line_stats(job)) as u64;
+    }
     summary.bytes += file.size;
     if let Some(encoding) = read.decoded_from {
         reporter.warn(&format!("{shown}: not UTF-8, decoded as {encoding}"));
@@ -268,6 +275,26 @@ fn index_file(
     }
     report_outcome(&outcome, summary, reporter);
     Ok(())
+}
+
+/// Line statistics of the first files of the walk (sorted, so the same corpus gives the same
+/// sample whatever the timing), for learning each source's furniture.
+fn sample_line_stats(job: &IndexJob) -> LineStats {
+    let mut stats = LineStats::default();
+    let files = job
+        .roots
+        .iter()
+        .flat_map(|root| corpus::walk(root, job.follow_links))
+        .flatten();
+    for file in files.take(job.normaliser.boilerplate.sample_files()) {
+        let Ok(read) = corpus::read_file(&file.path, &job.read) else {
+            continue;
+        };
+        for raw in &read.articles {
+            stats.add(job.normaliser.source_of(raw, &file).as_deref(), &raw.body);
+        }
+    }
+    stats
 }
 
 fn report_outcome(outcome: &FileOutcome, summary: &mut Summary, reporter: &dyn Reporter) {

@@ -42,6 +42,8 @@ pub struct Summary {
     pub index_articles: u64,
     /// The run was stopped by the user before the end.
     pub interrupted: bool,
+    /// Furniture lines learned from the run's sample of the corpus.
+    pub furniture_learned: u64,
 }
 
 impl Summary {
@@ -65,6 +67,7 @@ impl Summary {
         self.unchanged += other.unchanged;
         self.removed += other.removed;
         self.gone += other.gone;
+        self.furniture_learned = self.furniture_learned.max(other.furniture_learned);
         for (reason, n) in &other.skipped {
             *self.skipped.entry(reason).or_default() += n;
         }
@@ -119,6 +122,13 @@ impl fmt::Display for Summary {
                 f,
                 "  exact duplicates: {} (indexed once, every publication kept)",
                 self.duplicates
+            )?;
+        }
+        if self.furniture_learned > 0 {
+            writeln!(
+                f,
+                "  furniture: {} recurring lines learned per source",
+                self.furniture_learned
             )?;
         }
         if self.records_rejected > 0 {

@@ -58,6 +58,8 @@ pub struct Hit {
     pub entities: Vec<Entity>,
     /// Every place the same text was found (the shown one first).
     pub publications: Vec<Publication>,
+    /// Lines taken out of the body as the outlet's furniture.
+    pub furniture: Vec<String>,
     /// Full text.
     pub body: String,
 }
@@ -113,6 +115,10 @@ pub fn from_document(
             .unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
+        furniture: doc
+            .get_all(fields.furniture)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         publications: text(doc, fields.publications)
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),

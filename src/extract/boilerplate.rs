@@ -1,0 +1,243 @@
+//! Page furniture: the lines of a body that belong to the outlet rather than the story.
+//! Patterns come from `index_schema/boilerplate.toml`; recurring lines are learned per source
+//! from a fixed sample of the corpus. Furniture is split off before entities are extracted and
+//! before the content hash is taken, so a wire story republished with two outlets' footers is
+//! still one text.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+const BUILTIN: &str = include_str!("../../index_schema/boilerplate.toml");
+
+/// The settings of `boilerplate.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rules {
+    line_starts: Vec<String>,
+    line_contains: Vec<String>,
+    max_words: usize,
+    trailing_parentheses: Vec<String>,
+    learn_min_articles: u32,
+    learn_min_share: f64,
+    learn_sample_files: usize,
+}
+
+/// Recognises furniture; learned lines are added once per run, before the first article.
+#[derive(Debug)]
+pub struct Boilerplate {
+    rules: Rules,
+    learned: OnceLock<HashSet<(String, u64)>>,
+}
+
+/// Counts, per source, in how many articles each line appears.
+#[derive(Debug, Default)]
+pub struct LineStats {
+    per_source: HashMap<String, (u32, HashMap<u64, u32>)>,
+}
+
+fn normalised(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn line_key(normalised_line: &str) -> u64 {
+    let hash = blake3::hash(normalised_line.as_bytes());
+    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+impl LineStats {
+    /// Counts the lines of one article of `source`.
+    pub fn add(&mut self, source: Option<&str>, body: &str) {
+        let entry = self
+            .per_source
+            .entry(source.unwrap_or("").to_string())
+            .or_default();
+        entry.0 += 1;
+        let distinct: HashSet<u64> = body
+            .lines()
+            .map(normalised)
+            .filter(|l| l.split(' ').count() >= 4)
+            .map(|l| line_key(&l))
+            .collect();
+        for key in distinct {
+            *entry.1.entry(key).or_default() += 1;
+        }
+    }
+}
+
+impl Boilerplate {
+    /// The shipped patterns.
+    pub fn builtin() -> Result<Self> {
+        let rules: Rules = toml::from_str(BUILTIN).map_err(|e| Error::Config {
+            file: "index_schema/boilerplate.toml".into(),
+            reason: e.to_string(),
+        })?;
+        Ok(Boilerplate {
+            rules,
+            learned: OnceLock::new(),
+        })
+    }
+
+    /// How many files the learning sample takes.
+    pub fn sample_files(&self) -> usize {
+        self.rules.learn_sample_files
+    }
+
+    /// Whether the learned lines are in place.
+    pub fn is_learned(&self) -> bool {
+        self.learned.get().is_some()
+    }
+
+    /// Learns the recurring lines of `stats` (once: later calls keep the first result).
+    pub fn learn(&self, stats: &LineStats) -> usize {
+        self.learn_with(|| LineStats {
+            per_source: stats.per_source.clone(),
+        })
+    }
+
+    /// Learns once from the statistics `gather` returns; other threads wait for it.
+    pub fn learn_with(&self, gather: impl FnOnce() -> LineStats) -> usize {
+        let rules = &self.rules;
+        let learned = self.learned.get_or_init(|| {
+            let stats = gather();
+            let mut set = HashSet::new();
+            for (source, (articles, lines)) in &stats.per_source {
+                let need = (rules.learn_min_share * f64::from(*articles)).ceil() as u32;
+                for (key, n) in lines {
+                    if *n >= rules.learn_min_articles.max(need) {
+                        set.insert((source.clone(), *key));
+                    }
+                }
+            }
+            set
+        });
+        learned.len()
+    }
+
+    /// Splits `body` into the story and its furniture.
+    pub fn split(&self, source: Option<&str>, body: &str) -> (String, Vec<String>) {
+        let mut story = Vec::new();
+        let mut furniture = Vec::new();
+        for line in body.lines() {
+            if self.is_furniture(source, line) {
+                furniture.push(line.trim().to_string());
+            } else {
+                story.push(line);
+            }
+        }
+        let mut story = story.join("\n").trim().to_string();
+        if let Some(credit) = self.trailing_credit(&story) {
+            furniture.push(story[credit..].trim().to_string());
+            story.truncate(credit);
+            story = story.trim_end().to_string();
+        }
+        (story, furniture)
+    }
+
+    fn is_furniture(&self, source: Option<&str>, line: &str) -> bool {
+        let text = normalised(line);
+        if text.is_empty() || text.split(' ').count() > self.rules.max_words {
+            return false;
+        }
+        let rules = &self.rules;
+        if rules
+            .line_starts
+            .iter()
+            .any(|p| text.starts_with(p.as_str()))
+            || rules
+                .line_contains
+                .iter()
+                .any(|p| text.contains(p.as_str()))
+        {
+            return true;
+        }
+        self.learned
+            .get()
+            .is_some_and(|set| set.contains(&(source.unwrap_or("").to_string(), line_key(&text))))
+    }
+
+    /// Where a credit in parentheses closing the body starts.
+    fn trailing_credit(&self, story: &str) -> Option<usize> {
+        let trimmed = story.trim_end();
+        if !trimmed.ends_with(')') {
+            return None;
+        }
+        let lower = trimmed.to_lowercase();
+        self.rules
+            .trailing_parentheses
+            .iter()
+            .filter_map(|p| lower.rfind(p.as_str()))
+            .min()
+            .filter(|start| !lower[*start..].contains('\n'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../sample_corpus/000_afe821fb16f557c1.txt");
+
+    #[test]
+    fn the_seed_article_loses_its_last_lines_and_keeps_its_news() {
+        let boilerplate = Boilerplate::builtin().unwrap();
+        let (_, body) = SEED.split_once('\n').unwrap();
+        let (story, furniture) = boilerplate.split(Some("Middle East Eye"), body);
+        assert_eq!(furniture.len(), 3, "{furniture:?}");
+        assert!(furniture[0].starts_with("New MEE newsletter"));
+        assert!(furniture[2].starts_with("Middle East Eye delivers"));
+        assert!(story.ends_with("Gatilov said on Saturday."));
+        assert!(!story.to_lowercase().contains("newsletter"));
+    }
+
+    #[test]
+    fn wire_credits_at_the_end_are_cut() {
+        let boilerplate = Boilerplate::builtin().unwrap();
+        let (story, furniture) = boilerplate.split(
+            None,
+            "Prices rose (sharply) today.  (Reporting by  Justin Grant ; Editing by  Valerie Lee )",
+        );
+        assert_eq!(story, "Prices rose (sharply) today.");
+        assert_eq!(
+            furniture,
+            ["(Reporting by  Justin Grant ; Editing by  Valerie Lee )"]
+        );
+    }
+
+    #[test]
+    fn recurring_lines_of_a_source_are_learned() {
+        let boilerplate = Boilerplate::builtin().unwrap();
+        let mut stats = LineStats::default();
+        for i in 0..5 {
+            stats.add(
+                Some("Gazette"),
+                &format!("Story {i} text here.\nThe Gazette is owned by the Harbour Trust."),
+            );
+        }
+        stats.add(Some("Other"), "The Gazette is owned by the Harbour Trust.");
+        assert_eq!(boilerplate.learn(&stats), 1);
+        let (story, furniture) = boilerplate.split(
+            Some("Gazette"),
+            "News.\nThe  Gazette is owned by the Harbour Trust.",
+        );
+        assert_eq!((story.as_str(), furniture.len()), ("News.", 1));
+        let (other, _) = boilerplate.split(
+            Some("Other"),
+            "News.\nThe Gazette is owned by the Harbour Trust.",
+        );
+        assert!(other.contains("Harbour Trust"), "learned per source");
+    }
+
+    #[test]
+    fn long_lines_are_news_whatever_they_say() {
+        let boilerplate = Boilerplate::builtin().unwrap();
+        let line = format!("Sign up {}", "word ".repeat(80));
+        assert!(boilerplate.split(None, &line).1.is_empty());
+    }
+}
