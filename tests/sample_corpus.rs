@@ -354,9 +354,7 @@ fn furniture_is_kept_out_of_search_but_stays_on_the_record() {
     assert_eq!(furniture[0], "New MEE newsletter: Jerusalem Dispatch");
     // The wire's recurring footer is learned from the corpus and its editor is no entity.
     assert_eq!(env.search(&["\"independent news agency\""]).code, 1);
-    let wire = env
-        .search(&["--source", "Continental Wire", "--limit", "1"])
-        .jsonl();
+    let wire = env.search(&["--source", "Continental Wire"]).jsonl();
     assert_eq!(
         wire[0]["furniture"][0],
         "Continental Wire is an independent news agency. (Editing by Mark Ellison)"
