@@ -32,19 +32,12 @@ fn extraction(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("extract_bbc_corpus_one_thread", |b| {
-        b.iter(|| {
-            articles
-                .iter()
-                .map(|(t, body)| extractor.extract(t, body).len())
-                .sum::<usize>()
-        })
+        b.iter(|| articles.iter().map(|(t, body)| extractor.extract(t, body).len()).sum::<usize>())
     });
     group.finish();
     let mut group = c.benchmark_group("lexicon");
     group.sample_size(10);
-    group.bench_function("build", |b| {
-        b.iter(|| Extractor::builtin().expect("lexicon loads"))
-    });
+    group.bench_function("build", |b| b.iter(|| Extractor::builtin().expect("lexicon loads")));
     group.finish();
 }
 

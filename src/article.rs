@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::extract::entities::Entity;
+use crate::extract::neardup::Sketch;
 
 /// How precisely the publication moment is known. A date line such as `April 30, 2016` gives
 /// only the day; reporting it as midnight UTC without saying so would invent a time.
@@ -125,6 +126,11 @@ pub struct Article {
     pub entities: Vec<Entity>,
     /// Lines of the text that are the outlet's furniture, not the story (kept, not searched).
     pub furniture: Vec<String>,
+    /// MinHash sketch of the text, to find near duplicates (`None` for very short texts).
+    pub sketch: Option<Sketch>,
+    /// The story it belongs to: near duplicates (one wire story edited by several outlets)
+    /// share it. Assigned when the article enters the index.
+    pub story: String,
 }
 
 impl Article {
@@ -135,22 +141,14 @@ impl Article {
 
     /// Adds a copy (or replaces the one with the same id); the smallest id is shown.
     pub fn add_publication(&mut self, copy: Publication) {
-        let mut all: Vec<Publication> = self
-            .publications()
-            .filter(|c| c.id != copy.id)
-            .cloned()
-            .collect();
+        let mut all: Vec<Publication> = self.publications().filter(|c| c.id != copy.id).cloned().collect();
         all.push(copy);
         self.set_copies(all);
     }
 
     /// Removes the copies read from `path`; `false` when none is left.
     pub fn remove_path(&mut self, path: &str) -> bool {
-        let all: Vec<Publication> = self
-            .publications()
-            .filter(|c| c.path != path)
-            .cloned()
-            .collect();
+        let all: Vec<Publication> = self.publications().filter(|c| c.path != path).cloned().collect();
         if all.is_empty() {
             return false;
         }
@@ -167,9 +165,7 @@ impl Article {
 
 /// Counts the words of a text the way a reader would: runs of alphanumeric characters.
 pub fn count_words(text: &str) -> u64 {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count() as u64
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() as u64
 }
 
 /// Hashes title and body with whitespace collapsed, so that re-wrapped copies of the same
@@ -224,16 +220,12 @@ mod tests {
             content_hash: content_hash("T", "B"),
             entities: Vec::new(),
             furniture: Vec::new(),
+            sketch: None,
+            story: String::new(),
         };
         article.add_publication(publication("c", "/c"));
         article.add_publication(publication("a", "/a"));
-        assert_eq!(
-            article
-                .publications()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>(),
-            ["a", "b", "c"]
-        );
+        assert_eq!(article.publications().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
         assert!(article.remove_path("/a"));
         assert_eq!(article.publication.id, "b");
         assert!(article.remove_path("/b") && !article.remove_path("/c"));

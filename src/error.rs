@@ -16,11 +16,7 @@ pub enum Error {
 
     /// A date given on the command line that is malformed or impossible.
     #[error("invalid {arg} {value:?}: {reason}; expected YYYY-MM-DD, YYYY-MM or YYYY")]
-    DateArg {
-        arg: &'static str,
-        value: String,
-        reason: String,
-    },
+    DateArg { arg: &'static str, value: String, reason: String },
 
     /// Arguments that contradict each other or name something unknown.
     #[error("{0}")]
@@ -35,11 +31,7 @@ pub enum Error {
         "the index at {path} was built with schema version {found}, this newsdex uses {expected}: \
          re-index with `newsdex index DIR --rebuild --index {path}`"
     )]
-    IncompatibleIndex {
-        path: PathBuf,
-        found: String,
-        expected: String,
-    },
+    IncompatibleIndex { path: PathBuf, found: String, expected: String },
 
     /// No index where one was expected.
     #[error("no newsdex index at {0}: build one with `newsdex index DIR --index {0}`")]
@@ -54,10 +46,7 @@ pub enum Error {
 
     /// A failure of the file system.
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     /// The run was stopped by the user (Ctrl-C); what was done is committed.
     #[error("interrupted")]
@@ -74,9 +63,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Wraps an I/O error with the path it happened on, which std's errors leave out.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }

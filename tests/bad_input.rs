@@ -13,10 +13,7 @@ fn each_bad_file_is_named_skipped_and_counted() {
     env.write("blank.txt", "  \n\n  ");
     env.write("binary.txt", [0u8, 159, 146, 150, 0, 1, 2, 3]);
     env.write("report.pdf", "%PDF-1.4 not an article");
-    env.write(
-        "huge.txt",
-        "Huge\n\n".to_string() + &"word ".repeat(300_000),
-    );
+    env.write("huge.txt", "Huge\n\n".to_string() + &"word ".repeat(300_000));
     env.write("broken.json", "{\"title\": \"x\", ");
     env.write("broken.gz", [0x1f, 0x8b, 8, 0, 1, 2, 3]);
     env.write("front.md", "---\ntitle: [unclosed\n---\nbody");
@@ -34,16 +31,11 @@ fn each_bad_file_is_named_skipped_and_counted() {
         ("front.md", "skipped, malformed: invalid YAML front matter"),
         ("nothing.json", "document: no title and no body"),
     ] {
-        assert!(
-            err.contains(&format!("{file}: {reason}")),
-            "no {file}: {reason} in\n{err}"
-        );
+        assert!(err.contains(&format!("{file}: {reason}")), "no {file}: {reason} in\n{err}");
     }
     assert!(err.contains("indexed 1 articles from 2 files"), "{err}");
     assert!(
-        err.contains(
-            "files skipped: 8 (binary 1, empty 2, malformed 3, too large 1, unsupported format 1)"
-        ),
+        err.contains("files skipped: 8 (binary 1, empty 2, malformed 3, too large 1, unsupported format 1)"),
         "{err}"
     );
     assert_eq!(env.search(&["Aleppo"]).titles(), ["Good headline"]);
@@ -57,16 +49,8 @@ fn json_lines_keep_good_lines_around_a_broken_one() {
         "{\"title\":\"First\",\"text\":\"alpha\"}\n{\"title\":\"Second\",\n[1,2]\n{\"title\":\"Fourth\",\"text\":\"alpha\"}\n",
     );
     let run = env.index(&env.corpus(), &[]);
-    assert!(
-        run.stderr.contains("feed.jsonl: line 2: invalid JSON"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("feed.jsonl: line 3: not a JSON object"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("feed.jsonl: line 2: invalid JSON"), "{}", run.stderr);
+    assert!(run.stderr.contains("feed.jsonl: line 3: not a JSON object"), "{}", run.stderr);
     let hits = env.search(&["alpha", "--sort", "oldest"]);
     assert_eq!(hits.short_ids(), ["feed.jsonl#L1", "feed.jsonl#L4"]);
 }
@@ -79,13 +63,7 @@ fn other_field_names_are_mapped_from_the_command_line_or_a_config_file() {
         "{\"headline_text\":\"Mapped headline\",\"article_text\":\"Talks in Geneva\",\"meta\":{\"pub_ts\":1462060800},\"outlet_name\":\"levantledger.example\"}\n",
     );
     let unmapped = env.run(&["index", env.corpus().to_str().unwrap()]);
-    assert!(
-        unmapped
-            .stderr
-            .contains("line 1: no title and no body (see --map"),
-        "{}",
-        unmapped.stderr
-    );
+    assert!(unmapped.stderr.contains("line 1: no title and no body (see --map"), "{}", unmapped.stderr);
     env.index(
         &env.corpus(),
         &[
@@ -108,24 +86,13 @@ fn other_field_names_are_mapped_from_the_command_line_or_a_config_file() {
     assert_eq!(hit["source"], "Levant Ledger");
 
     let config = env.dir.path().join("newsdex.toml");
-    std::fs::write(
-        &config,
-        "[map]\ntitle = \"headline_text\"\nbody = \"article_text\"\n",
-    )
-    .unwrap();
-    env.index(
-        &env.corpus(),
-        &["--rebuild", "--config", config.to_str().unwrap()],
-    );
+    std::fs::write(&config, "[map]\ntitle = \"headline_text\"\nbody = \"article_text\"\n").unwrap();
+    env.index(&env.corpus(), &["--rebuild", "--config", config.to_str().unwrap()]);
     assert_eq!(env.search(&["Geneva"]).titles(), ["Mapped headline"]);
 
     let bad = env.run(&["index", env.corpus().to_str().unwrap(), "--map", "bodyy=x"]);
     assert_eq!(bad.code, 2);
-    assert!(
-        bad.stderr.contains("unknown article field \"bodyy\""),
-        "{}",
-        bad.stderr
-    );
+    assert!(bad.stderr.contains("unknown article field \"bodyy\""), "{}", bad.stderr);
 }
 
 #[test]
@@ -138,12 +105,7 @@ fn folder_sources_fill_only_what_the_articles_do_not_say() {
     let hits = env.search(&["story", "--sort", "oldest"]).jsonl();
     let mut pairs: Vec<(String, String)> = hits
         .iter()
-        .map(|h| {
-            (
-                h["title"].as_str().unwrap().into(),
-                h["source"].as_str().unwrap_or("-").into(),
-            )
-        })
+        .map(|h| (h["title"].as_str().unwrap().into(), h["source"].as_str().unwrap_or("-").into()))
         .collect();
     pairs.sort();
     assert_eq!(
@@ -155,33 +117,18 @@ fn folder_sources_fill_only_what_the_articles_do_not_say() {
         ]
     );
     env.index(&env.corpus(), &["--rebuild", "--source", "Daily Star"]);
-    assert_eq!(
-        env.search(&["Alpha", "--source", "daily star"]).titles(),
-        ["Alpha story"]
-    );
-    let conflict = env.run(&[
-        "index",
-        env.corpus().to_str().unwrap(),
-        "--source",
-        "X",
-        "--source-from-folder",
-    ]);
+    assert_eq!(env.search(&["Alpha", "--source", "daily star"]).titles(), ["Alpha story"]);
+    let conflict =
+        env.run(&["index", env.corpus().to_str().unwrap(), "--source", "X", "--source-from-folder"]);
     assert_eq!(conflict.code, 2);
 }
 
 #[test]
 fn sourceless_and_undated_articles_stay_empty_and_are_counted() {
     let env = Env::new();
-    env.write(
-        "x/notes.txt",
-        "Unknown origin\n\nNo date, no outlet, nothing to go on.",
-    );
+    env.write("x/notes.txt", "Unknown origin\n\nNo date, no outlet, nothing to go on.");
     let run = env.index(&env.corpus(), &[]);
-    assert!(
-        run.stderr.contains("without date: 1, without source: 1"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("without date: 1, without source: 1"), "{}", run.stderr);
     let hit = &env.search(&["origin"]).jsonl()[0];
     assert!(hit["published"].is_null() && hit["source"].is_null());
 }
@@ -214,15 +161,14 @@ fn dates_come_from_metadata_then_path_then_text_and_impossible_ones_are_not_date
         "meta.json",
         "{\"title\":\"Meta dated\",\"text\":\"body\",\"date\":\"2014-03-01T10:00:00-05:00\"}",
     );
+    env.write("bad.json", "{\"title\":\"Impossible date\",\"text\":\"body\",\"date\":\"2016-02-30\"}");
     env.write(
-        "bad.json",
-        "{\"title\":\"Impossible date\",\"text\":\"body\",\"date\":\"2016-02-30\"}",
+        "wire",
+        "-- Wire dated\n-- By  A Writer\n-- Mon Jun 18, 2007 12:38pm EDT\n\n LONDON (Reuters) - body\n",
     );
-    env.write("wire", "-- Wire dated\n-- By  A Writer\n-- Mon Jun 18, 2007 12:38pm EDT\n\n LONDON (Reuters) - body\n");
     let run = env.index(&env.corpus(), &[]);
     assert!(
-        run.stderr
-            .contains("bad.json: date \"2016-02-30\" in the metadata is not a date"),
+        run.stderr.contains("bad.json: date \"2016-02-30\" in the metadata is not a date"),
         "{}",
         run.stderr
     );
@@ -234,32 +180,14 @@ fn dates_come_from_metadata_then_path_then_text_and_impossible_ones_are_not_date
             hit["date_origin"].as_str().unwrap_or("-").to_string(),
         )
     };
-    assert_eq!(
-        date_of("Path dated"),
-        ("2016-04-30T00:00:00Z".into(), "file_path".into())
-    );
-    assert_eq!(
-        date_of("Compact path dated"),
-        ("2015-01-02T00:00:00Z".into(), "file_path".into())
-    );
-    assert_eq!(
-        date_of("Text dated"),
-        ("2016-04-30T00:00:00Z".into(), "text".into())
-    );
-    assert_eq!(
-        date_of("Meta dated"),
-        ("2014-03-01T15:00:00Z".into(), "metadata".into())
-    );
+    assert_eq!(date_of("Path dated"), ("2016-04-30T00:00:00Z".into(), "file_path".into()));
+    assert_eq!(date_of("Compact path dated"), ("2015-01-02T00:00:00Z".into(), "file_path".into()));
+    assert_eq!(date_of("Text dated"), ("2016-04-30T00:00:00Z".into(), "text".into()));
+    assert_eq!(date_of("Meta dated"), ("2014-03-01T15:00:00Z".into(), "metadata".into()));
     assert_eq!(date_of("Impossible date"), ("-".into(), "-".into()));
-    assert_eq!(
-        date_of("Wire dated"),
-        ("2007-06-18T16:38:00Z".into(), "metadata".into())
-    );
+    assert_eq!(date_of("Wire dated"), ("2007-06-18T16:38:00Z".into(), "metadata".into()));
     let wire = hits.iter().find(|h| h["title"] == "Wire dated").unwrap();
-    assert_eq!(
-        (wire["source"].as_str(), wire["authors"][0].as_str()),
-        (Some("Reuters"), Some("A Writer"))
-    );
+    assert_eq!((wire["source"].as_str(), wire["authors"][0].as_str()), (Some("Reuters"), Some("A Writer")));
 }
 
 #[test]
@@ -267,20 +195,10 @@ fn missing_folders_and_indexes_are_errors_with_a_message() {
     let env = Env::new();
     let missing = env.run(&["index", "/no/such/folder"]);
     assert_eq!(missing.code, 2);
-    assert!(
-        missing
-            .stderr
-            .contains("/no/such/folder: no such file or folder"),
-        "{}",
-        missing.stderr
-    );
+    assert!(missing.stderr.contains("/no/such/folder: no such file or folder"), "{}", missing.stderr);
     let no_index = env.run(&["search", "x"]);
     assert_eq!(no_index.code, 2);
-    assert!(
-        no_index.stderr.contains("no newsdex index at"),
-        "{}",
-        no_index.stderr
-    );
+    assert!(no_index.stderr.contains("no newsdex index at"), "{}", no_index.stderr);
 }
 
 #[test]
@@ -289,18 +207,10 @@ fn an_index_of_another_schema_version_is_refused_with_a_way_out() {
     env.write("a.txt", "Title\n\nbody");
     env.index(&env.corpus(), &[]);
     let meta = env.index_path().join("newsdex-meta.json");
-    std::fs::write(
-        &meta,
-        "{\"schema_version\": 0, \"created_by\": \"newsdex 0.0.1\"}",
-    )
-    .unwrap();
+    std::fs::write(&meta, "{\"schema_version\": 0, \"created_by\": \"newsdex 0.0.1\"}").unwrap();
     let run = env.run(&["search", "body"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("built with schema version 0"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("built with schema version 0"), "{}", run.stderr);
     assert!(run.stderr.contains("--rebuild"), "{}", run.stderr);
     env.index(&env.corpus(), &["--rebuild"]);
     assert_eq!(env.search(&["body"]).code, 0);
@@ -314,36 +224,18 @@ fn rebuild_never_deletes_a_folder_that_is_not_a_newsdex_index() {
     std::fs::write(env.index_path().join("thesis.docx"), "precious").unwrap();
     let run = env.run(&["index", env.corpus().to_str().unwrap(), "--rebuild"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("not empty and holds no newsdex index"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("not empty and holds no newsdex index"), "{}", run.stderr);
     assert!(env.index_path().join("thesis.docx").exists());
 }
 
 #[test]
 fn same_url_in_two_files_with_different_text_keeps_both() {
     let env = Env::new();
-    env.write(
-        "a.json",
-        "{\"title\":\"Version one\",\"text\":\"shared\",\"url\":\"https://x.example/a\"}",
-    );
-    env.write(
-        "b.json",
-        "{\"title\":\"Version two\",\"text\":\"shared\",\"url\":\"https://x.example/a\"}",
-    );
+    env.write("a.json", "{\"title\":\"Version one\",\"text\":\"shared\",\"url\":\"https://x.example/a\"}");
+    env.write("b.json", "{\"title\":\"Version two\",\"text\":\"shared\",\"url\":\"https://x.example/a\"}");
     let run = env.index(&env.corpus(), &[]);
-    assert!(
-        run.stderr
-            .contains("id already used by a different article"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("id already used by a different article"), "{}", run.stderr);
     let ids = env.search(&["shared"]).short_ids();
     assert_eq!(ids.len(), 2);
-    assert!(
-        ids.iter()
-            .all(|id| short(id).starts_with("https://x.example/a"))
-    );
+    assert!(ids.iter().all(|id| short(id).starts_with("https://x.example/a")));
 }

@@ -54,11 +54,7 @@ fn spawn_index(env: &Env, extra: &[&str]) -> Child {
 /// Article ids with the paths of their publications, sorted: the index's content.
 fn content(env: &Env) -> Vec<(String, Vec<String>)> {
     let run = env.run(&["search", "--format", "jsonl", "--limit", "1000000"]);
-    assert!(
-        run.code < 2,
-        "the index must open and search: {}",
-        run.stderr
-    );
+    assert!(run.code < 2, "the index must open and search: {}", run.stderr);
     let mut out: Vec<(String, Vec<String>)> = run
         .jsonl()
         .iter()
@@ -85,11 +81,7 @@ fn killing_the_indexer_at_random_moments_loses_and_duplicates_nothing() {
     let clean_run = clean.run(&["index", crashed.corpus().to_str().unwrap(), "--quiet"]);
     assert_eq!(clean_run.code, 0, "{}", clean_run.stderr);
     let expected = content(&clean);
-    assert_eq!(
-        expected.len(),
-        480 + 60 * 5,
-        "480 stories and 60 feeds of 5; the 60 copies are publications"
-    );
+    assert_eq!(expected.len(), 480 + 60 * 5, "480 stories and 60 feeds of 5; the 60 copies are publications");
 
     let started = Instant::now();
     let clean_time = {
@@ -99,11 +91,7 @@ fn killing_the_indexer_at_random_moments_loses_and_duplicates_nothing() {
         assert_eq!(run.code, 0);
         t.elapsed()
     };
-    let mut seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
+    let mut seed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
     let mut killed = 0;
     for trial in 0..6 {
         seed ^= seed << 13;
@@ -116,34 +104,18 @@ fn killing_the_indexer_at_random_moments_loses_and_duplicates_nothing() {
         child.kill().ok();
         child.wait().unwrap();
         killed += usize::from(!finished);
-        let partial = if crashed.index_path().join("meta.json").exists() {
-            content(&crashed).len()
-        } else {
-            0
-        };
+        let partial =
+            if crashed.index_path().join("meta.json").exists() { content(&crashed).len() } else { 0 };
         eprintln!(
             "trial {trial}: SIGKILL after {delay:?} ({}), {partial} articles committed",
             if finished { "had finished" } else { "mid-run" }
         );
         assert!(partial <= expected.len());
     }
-    let last = crashed.run(&[
-        "index",
-        crashed.corpus().to_str().unwrap(),
-        "--quiet",
-        "--commit-every",
-        "37",
-    ]);
+    let last = crashed.run(&["index", crashed.corpus().to_str().unwrap(), "--quiet", "--commit-every", "37"]);
     assert_eq!(last.code, 0, "{}", last.stderr);
-    assert_eq!(
-        content(&crashed),
-        expected,
-        "the resumed index equals a clean build"
-    );
-    eprintln!(
-        "{killed} of 6 kills hit a running indexer; {:?} in all",
-        started.elapsed()
-    );
+    assert_eq!(content(&crashed), expected, "the resumed index equals a clean build");
+    eprintln!("{killed} of 6 kills hit a running indexer; {:?} in all", started.elapsed());
     assert!(killed >= 1, "no kill landed during a run");
 }
 
@@ -155,18 +127,8 @@ fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
     // Make every file look changed so the next run has work to do.
     let later = SystemTime::now() + Duration::from_secs(60);
     for entry in walk(&env.corpus()) {
-        std::fs::File::options()
-            .append(true)
-            .open(&entry)
-            .unwrap()
-            .write_all(b" ")
-            .unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&entry)
-            .unwrap()
-            .set_modified(later)
-            .unwrap();
+        std::fs::File::options().append(true).open(&entry).unwrap().write_all(b" ").unwrap();
+        std::fs::File::options().write(true).open(&entry).unwrap().set_modified(later).unwrap();
     }
     let mut first = spawn_index(&env, &[]);
     std::thread::sleep(Duration::from_millis(150));
@@ -178,22 +140,12 @@ fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
     if still_running {
         assert_eq!(second.code, 2, "{}", second.stderr);
         assert!(
-            second
-                .stderr
-                .contains("is locked by another `newsdex index` run (lock file"),
+            second.stderr.contains("is locked by another `newsdex index` run (lock file"),
             "{}",
             second.stderr
         );
-        assert!(
-            second.stderr.contains(".tantivy-writer.lock"),
-            "{}",
-            second.stderr
-        );
-        assert_eq!(
-            search.code, 0,
-            "searching during a run sees the last commit: {}",
-            search.stderr
-        );
+        assert!(second.stderr.contains(".tantivy-writer.lock"), "{}", second.stderr);
+        assert_eq!(search.code, 0, "searching during a run sees the last commit: {}", search.stderr);
     } else {
         eprintln!("the first indexer finished before the second started; lock not exercised");
     }
@@ -205,11 +157,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path))
-        } else {
-            out.push(path)
-        }
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
     }
     out
 }

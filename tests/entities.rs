@@ -10,11 +10,7 @@ use common::{Env, sample_corpus, sample_env};
 use serde_json::Value;
 
 fn seed_path() -> String {
-    sample_corpus()
-        .join("000_afe821fb16f557c1.txt")
-        .to_str()
-        .unwrap()
-        .to_string()
+    sample_corpus().join("000_afe821fb16f557c1.txt").to_str().unwrap().to_string()
 }
 
 #[test]
@@ -25,56 +21,19 @@ fn seed_article_entities_are_the_expected_ones_and_no_noise() {
     let articles: Value = serde_json::from_str(&run.stdout).unwrap();
     let entities = articles[0]["entities"].as_array().unwrap();
     let of_kind = |kind: &str| -> Vec<&str> {
-        entities
-            .iter()
-            .filter(|e| e["kind"] == kind)
-            .map(|e| e["name"].as_str().unwrap())
-            .collect()
+        entities.iter().filter(|e| e["kind"] == kind).map(|e| e["name"].as_str().unwrap()).collect()
     };
     for person in ["John Kerry", "Bashar al-Assad", "Gennady Gatilov"] {
-        assert!(
-            of_kind("person").contains(&person),
-            "{person}: {:?}",
-            of_kind("person")
-        );
+        assert!(of_kind("person").contains(&person), "{person}: {:?}", of_kind("person"));
     }
-    for place in [
-        "Aleppo",
-        "Geneva",
-        "Syria",
-        "Qatar",
-        "Saudi Arabia",
-        "Russia",
-        "Damascus",
-        "Cairo",
-    ] {
-        assert!(
-            of_kind("place").contains(&place),
-            "{place}: {:?}",
-            of_kind("place")
-        );
+    for place in ["Aleppo", "Geneva", "Syria", "Qatar", "Saudi Arabia", "Russia", "Damascus", "Cairo"] {
+        assert!(of_kind("place").contains(&place), "{place}: {:?}", of_kind("place"));
     }
-    for org in [
-        "Arab League",
-        "Qatar News Agency",
-        "Syrian Observatory for Human Rights",
-        "Interfax",
-    ] {
+    for org in ["Arab League", "Qatar News Agency", "Syrian Observatory for Human Rights", "Interfax"] {
         assert!(of_kind("org").contains(&org), "{org}: {:?}", of_kind("org"));
     }
-    let all: Vec<&str> = entities
-        .iter()
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
-    for noise in [
-        "Saturday",
-        "Meanwhile",
-        "Despite",
-        "New MEE",
-        "MEE",
-        "Kerry",
-        "Assad",
-    ] {
+    let all: Vec<&str> = entities.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    for noise in ["Saturday", "Meanwhile", "Despite", "New MEE", "MEE", "Kerry", "Assad"] {
         assert!(!all.contains(&noise), "{noise} in {all:?}");
     }
     let kerry = entities.iter().find(|e| e["name"] == "John Kerry").unwrap();
@@ -88,16 +47,8 @@ fn seed_article_entities_are_the_expected_ones_and_no_noise() {
 fn entities_table_names_kinds_and_countries() {
     let env = Env::new();
     let run = env.run(&["entities", &seed_path()]);
-    assert!(
-        run.stdout.contains("  person  Gennady Gatilov"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("  place   Aleppo (Syria)"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("  person  Gennady Gatilov"), "{}", run.stdout);
+    assert!(run.stdout.contains("  place   Aleppo (Syria)"), "{}", run.stdout);
 }
 
 fn facet_map(env: &Env, args: &[&str]) -> BTreeMap<String, u64> {
@@ -110,12 +61,7 @@ fn facet_map(env: &Env, args: &[&str]) -> BTreeMap<String, u64> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| {
-            (
-                v["value"].as_str().unwrap().to_string(),
-                v["count"].as_u64().unwrap(),
-            )
-        })
+        .map(|v| (v["value"].as_str().unwrap().to_string(), v["count"].as_u64().unwrap()))
         .collect()
 }
 
@@ -144,20 +90,9 @@ fn facet_counts_match_a_hand_count_of_the_sample_corpus() {
     assert_eq!(people["John Kerry"], 15);
     assert_eq!(people["Bashar al-Assad"], 12);
     assert_eq!(people["Sergei Lavrov"], 8);
-    assert!(
-        !people.contains_key("Kerry") && !people.contains_key("Lavrov"),
-        "short names resolve"
-    );
+    assert!(!people.contains_key("Kerry") && !people.contains_key("Lavrov"), "short names resolve");
     let years = facet_map(&env, &["--by", "year"]);
-    assert_eq!(
-        years,
-        [
-            ("2015".to_string(), 6),
-            ("2016".to_string(), 26),
-            ("2017".to_string(), 8)
-        ]
-        .into()
-    );
+    assert_eq!(years, [("2015".to_string(), 6), ("2016".to_string(), 26), ("2017".to_string(), 8)].into());
 }
 
 #[test]
@@ -193,13 +128,7 @@ fn histogram_of_kerry_in_2016_by_month() {
         "--histogram",
         "week",
     ]);
-    assert!(
-        table
-            .stdout
-            .starts_with("period    articles\n2016-W05         2  ████"),
-        "{}",
-        table.stdout
-    );
+    assert!(table.stdout.starts_with("period    articles\n2016-W05         2  ████"), "{}", table.stdout);
 }
 
 #[test]
@@ -207,33 +136,18 @@ fn place_filter_includes_a_countrys_cities_and_is_case_insensitive() {
     let (env, _) = sample_env();
     let syria = env.search(&["--place", "syria"]).short_ids();
     // The hospital strike article names Aleppo but never Syria.
-    assert!(
-        syria.contains(&"ledger/2016/04/29/aleppo-hospital-strike.txt".to_string()),
-        "{syria:?}"
-    );
-    let aleppo = env
-        .search(&["--place", "ALEPPO", "--source", "Levant Ledger"])
-        .short_ids();
+    assert!(syria.contains(&"ledger/2016/04/29/aleppo-hospital-strike.txt".to_string()), "{syria:?}");
+    let aleppo = env.search(&["--place", "ALEPPO", "--source", "Levant Ledger"]).short_ids();
     assert_eq!(
         aleppo,
-        [
-            "ledger/2016/04/29/aleppo-hospital-strike.txt",
-            "ledger/2016/05/04/aleppo-truce-extended.txt"
-        ]
+        ["ledger/2016/04/29/aleppo-hospital-strike.txt", "ledger/2016/05/04/aleppo-truce-extended.txt"]
     );
 }
 
 #[test]
 fn actor_and_org_filters_resolve_aliases_and_combine() {
     let (env, _) = sample_env();
-    let both = env.search(&[
-        "--actor",
-        "John Kerry",
-        "--actor",
-        "Sergei Lavrov",
-        "--from",
-        "2016",
-    ]);
+    let both = env.search(&["--actor", "John Kerry", "--actor", "Sergei Lavrov", "--from", "2016"]);
     let mut titles = both.titles();
     titles.sort();
     assert_eq!(
@@ -245,20 +159,11 @@ fn actor_and_org_filters_resolve_aliases_and_combine() {
             "Munich meeting agrees to seek cessation of hostilities in Syria",
         ]
     );
-    let un = env
-        .search(&["--org", "u.n.", "--person", "staffan de mistura"])
-        .jsonl()
-        .len();
-    let un_full = env
-        .search(&["--org", "United Nations", "--person", "Staffan de Mistura"])
-        .jsonl()
-        .len();
+    let un = env.search(&["--org", "u.n.", "--person", "staffan de mistura"]).jsonl().len();
+    let un_full = env.search(&["--org", "United Nations", "--person", "Staffan de Mistura"]).jsonl().len();
     assert!(un > 0 && un == un_full, "{un} vs {un_full}");
     let country_actor = env.search(&["--actor", "Qatar"]).titles();
-    assert!(
-        country_actor
-            .contains(&"Saudi Arabia, UAE, Egypt and Bahrain cut ties with Qatar".to_string())
-    );
+    assert!(country_actor.contains(&"Saudi Arabia, UAE, Egypt and Bahrain cut ties with Qatar".to_string()));
 }
 
 #[test]
@@ -267,9 +172,8 @@ fn an_unknown_filter_name_explains_the_empty_result() {
     let run = env.search(&["--actor", "Kerry"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains(
-            "note: no article mentions --actor \"kerry\"; indexed names containing it: john kerry"
-        ),
+        run.stderr
+            .contains("note: no article mentions --actor \"kerry\"; indexed names containing it: john kerry"),
         "{}",
         run.stderr
     );
@@ -278,24 +182,13 @@ fn an_unknown_filter_name_explains_the_empty_result() {
 #[test]
 fn hits_list_their_top_entities() {
     let (env, _) = sample_env();
-    let hit = &env
-        .search(&["Aleppo", "--source", "Middle East Eye"])
-        .jsonl()[0];
-    let names: Vec<&str> = hit["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(3)
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
+    let hit = &env.search(&["Aleppo", "--source", "Middle East Eye"]).jsonl()[0];
+    let names: Vec<&str> =
+        hit["entities"].as_array().unwrap().iter().take(3).map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Syria", "Aleppo", "Russia"]);
     let table = env.run(&["search", "Badreddine"]);
     assert!(table.stdout.contains("mentions: "), "{}", table.stdout);
-    assert!(
-        table.stdout.contains("Mustafa Badreddine (1)"),
-        "{}",
-        table.stdout
-    );
+    assert!(table.stdout.contains("Mustafa Badreddine (1)"), "{}", table.stdout);
 }
 
 #[test]
@@ -318,30 +211,16 @@ fn eval_ner_scores_a_conll_file_as_table_and_json() {
     assert_eq!(json.code, 0, "{}", json.stderr);
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["documents"], 1);
-    let micro = doc["scores"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["label"] == "micro")
-        .unwrap();
-    assert_eq!(
-        (micro["true_positives"].as_u64(), micro["f1"].as_f64()),
-        (Some(3), Some(1.0))
-    );
+    let micro = doc["scores"].as_array().unwrap().iter().find(|s| s["label"] == "micro").unwrap();
+    assert_eq!((micro["true_positives"].as_u64(), micro["f1"].as_f64()), (Some(3), Some(1.0)));
     let table = env.run(&["eval-ner", file.to_str().unwrap()]);
     assert!(
-        table
-            .stdout
-            .contains("micro      1.000   1.000   1.000       3       0       0"),
+        table.stdout.contains("micro      1.000   1.000   1.000       3       0       0"),
         "{}",
         table.stdout
     );
     let broken = env.write("broken.conll", "John\n");
     let bad = env.run(&["eval-ner", broken.to_str().unwrap()]);
     assert_eq!(bad.code, 2);
-    assert!(
-        bad.stderr.contains("broken.conll: line 1"),
-        "{}",
-        bad.stderr
-    );
+    assert!(bad.stderr.contains("broken.conll: line 1"), "{}", bad.stderr);
 }

@@ -27,12 +27,7 @@ fn ids_and_paths(env: &Env) -> Vec<(String, Vec<String>)> {
 }
 
 fn files_line(run: &Run) -> String {
-    run.stderr
-        .lines()
-        .find(|l| l.trim_start().starts_with("files:"))
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    run.stderr.lines().find(|l| l.trim_start().starts_with("files:")).unwrap_or("").trim().to_string()
 }
 
 #[test]
@@ -41,26 +36,17 @@ fn a_second_run_reads_only_new_and_changed_files() {
     env.write("a.txt", "Alpha headline\n\nFirst version about Aleppo.");
     env.write("b.txt", "Beta headline\n\nUnchanging text.");
     let first = env.index(&env.corpus(), &[]);
-    assert_eq!(
-        files_line(&first),
-        "files: 2 new, 0 changed, 0 unchanged, 0 removed"
-    );
+    assert_eq!(files_line(&first), "files: 2 new, 0 changed, 0 unchanged, 0 removed");
     std::thread::sleep(std::time::Duration::from_millis(20));
     env.write("a.txt", "Alpha headline\n\nSecond version about Geneva.");
     env.write("c.txt", "Gamma headline\n\nA new file.");
     let second = env.index(&env.corpus(), &[]);
-    assert_eq!(
-        files_line(&second),
-        "files: 1 new, 1 changed, 1 unchanged, 0 removed"
-    );
+    assert_eq!(files_line(&second), "files: 1 new, 1 changed, 1 unchanged, 0 removed");
     assert_eq!(env.search(&["Aleppo"]).code, 1, "the old version is gone");
     assert_eq!(env.search(&["Geneva"]).titles(), ["Alpha headline"]);
     assert_eq!(ids_and_paths(&env).len(), 3);
     let third = env.index(&env.corpus(), &[]);
-    assert_eq!(
-        files_line(&third),
-        "files: 0 new, 0 changed, 3 unchanged, 0 removed"
-    );
+    assert_eq!(files_line(&third), "files: 0 new, 0 changed, 3 unchanged, 0 removed");
 }
 
 #[test]
@@ -69,17 +55,9 @@ fn a_touched_file_with_the_same_bytes_is_unchanged() {
     let path = env.write("a.txt", "Alpha\n\nText.");
     env.index(&env.corpus(), &[]);
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
-    std::fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
     let run = env.index(&env.corpus(), &[]);
-    assert_eq!(
-        files_line(&run),
-        "files: 0 new, 0 changed, 1 unchanged, 0 removed"
-    );
+    assert_eq!(files_line(&run), "files: 0 new, 0 changed, 1 unchanged, 0 removed");
 }
 
 #[test]
@@ -91,22 +69,14 @@ fn removed_files_keep_their_articles_until_prune() {
     std::fs::remove_file(gone).unwrap();
     let run = env.index(&env.corpus(), &[]);
     assert!(
-        run.stderr
-            .contains("gone.txt: no longer exists; its articles stay until a run with --prune"),
+        run.stderr.contains("gone.txt: no longer exists; its articles stay until a run with --prune"),
         "{}",
         run.stderr
     );
-    assert!(
-        files_line(&run).ends_with("1 gone (their articles stay until --prune)"),
-        "{}",
-        files_line(&run)
-    );
+    assert!(files_line(&run).ends_with("1 gone (their articles stay until --prune)"), "{}", files_line(&run));
     assert_eq!(env.search(&["shared"]).jsonl().len(), 2);
     let pruned = env.index(&env.corpus(), &["--prune"]);
-    assert_eq!(
-        files_line(&pruned),
-        "files: 0 new, 0 changed, 1 unchanged, 1 removed"
-    );
+    assert_eq!(files_line(&pruned), "files: 0 new, 0 changed, 1 unchanged, 1 removed");
     assert_eq!(env.search(&["shared"]).titles(), ["Keep"]);
 }
 
@@ -117,10 +87,7 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
     one_run.write("x/b.txt", text);
     one_run.write("y/a.txt", text);
     one_run.index(&one_run.corpus(), &[]);
-    let expected = vec![(
-        "x/b.txt".to_string(),
-        vec!["x/b.txt".to_string(), "y/a.txt".to_string()],
-    )];
+    let expected = vec![("x/b.txt".to_string(), vec!["x/b.txt".to_string(), "y/a.txt".to_string()])];
     assert_eq!(ids_and_paths(&one_run), expected);
 
     // The same files fed in the other order, over two runs, give the same article.
@@ -134,10 +101,7 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
     // Removing the shown publication shows the other; removing both removes the article.
     std::fs::remove_file(one_run.corpus().join("x/b.txt")).unwrap();
     one_run.index(&one_run.corpus(), &["--prune"]);
-    assert_eq!(
-        ids_and_paths(&one_run),
-        vec![("y/a.txt".to_string(), vec!["y/a.txt".to_string()])]
-    );
+    assert_eq!(ids_and_paths(&one_run), vec![("y/a.txt".to_string(), vec!["y/a.txt".to_string()])]);
     one_run.write("y/a.txt", "Different\n\nNow another text.");
     one_run.index(&one_run.corpus(), &[]);
     assert_eq!(one_run.search(&["wire"]).code, 1);
@@ -147,14 +111,8 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
 #[test]
 fn several_folders_feed_one_index_and_stats_reports_it() {
     let env = Env::new();
-    env.write(
-        "a/one.json",
-        r#"{"title":"One","text":"x","date":"2015-03-01","source":"Cedar Post"}"#,
-    );
-    env.write(
-        "b/two.json",
-        r#"{"title":"Two","text":"x","date":"2016-07-09"}"#,
-    );
+    env.write("a/one.json", r#"{"title":"One","text":"x","date":"2015-03-01","source":"Cedar Post"}"#);
+    env.write("b/two.json", r#"{"title":"Two","text":"x","date":"2016-07-09"}"#);
     env.write("b/three.txt", "Three\n\nx");
     let a = env.corpus().join("a");
     let b = env.corpus().join("b");
@@ -170,25 +128,12 @@ fn several_folders_feed_one_index_and_stats_reports_it() {
         (stats["first_day"].as_str(), stats["last_day"].as_str()),
         (Some("2015-03-01"), Some("2016-07-09"))
     );
-    assert_eq!(
-        (stats["undated"].as_u64(), stats["sourceless"].as_u64()),
-        (Some(1), Some(2))
-    );
+    assert_eq!((stats["undated"].as_u64(), stats["sourceless"].as_u64()), (Some(1), Some(2)));
     assert!(stats["bytes_on_disk"].as_u64().unwrap() > 0);
     assert_eq!(stats["last_run"]["summary"]["new"], 2);
     let table = env.run(&["stats"]);
-    assert!(
-        table.stdout.contains("articles:       3\n"),
-        "{}",
-        table.stdout
-    );
-    assert!(
-        table
-            .stdout
-            .contains("dates:          2015-03-01 to 2016-07-09\n"),
-        "{}",
-        table.stdout
-    );
+    assert!(table.stdout.contains("articles:       3\n"), "{}", table.stdout);
+    assert!(table.stdout.contains("dates:          2015-03-01 to 2016-07-09\n"), "{}", table.stdout);
     // Pruning one folder's run never touches the other folder's articles.
     env.index(&a, &["--prune"]);
     assert_eq!(ids_and_paths(&env).len(), 3);

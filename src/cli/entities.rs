@@ -18,12 +18,7 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
     let read = corpus::read_file(&args.file, &ReadOptions::default())
         .map_err(|skip| anyhow::anyhow!("{}: {skip}", args.file.display()))?;
     for problem in &read.problems {
-        eprintln!(
-            "warning: {}: {}: {}",
-            args.file.display(),
-            problem.place,
-            problem.reason
-        );
+        eprintln!("warning: {}: {}: {}", args.file.display(), problem.place, problem.reason);
     }
     let articles: Vec<ArticleEntities> = read
         .articles
@@ -43,18 +38,10 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
                             forms.push(m.surface.clone());
                         }
                     }
-                    EntityWithForms {
-                        actor: entity.is_actor(),
-                        entity,
-                        forms,
-                    }
+                    EntityWithForms { actor: entity.is_actor(), entity, forms }
                 })
                 .collect();
-            ArticleEntities {
-                title: a.title.clone(),
-                locator: a.locator.clone(),
-                entities,
-            }
+            ArticleEntities { title: a.title.clone(), locator: a.locator.clone(), entities }
         })
         .collect();
     let mut out = std::io::stdout().lock();
@@ -66,11 +53,7 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     let found = articles.iter().any(|a| !a.entities.is_empty());
-    Ok(if found {
-        ExitStatus::Success
-    } else {
-        ExitStatus::NoResults
-    })
+    Ok(if found { ExitStatus::Success } else { ExitStatus::NoResults })
 }
 
 /// Runs `newsdex eval-ner`.
@@ -78,8 +61,8 @@ pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitStatus> {
     let data = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let extractor = Extractor::builtin()?;
-    let evaluation = eval::evaluate(&extractor, &data)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let evaluation =
+        eval::evaluate(&extractor, &data).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let mut out = std::io::stdout().lock();
     match args.format {
         ReportFormat::Table => print_evaluation_table(&mut out, &evaluation)?,

@@ -27,11 +27,7 @@ impl ExitStatus {
 
     /// The status of a search that matched `total` articles.
     pub fn for_matches(total: usize) -> Self {
-        if total > 0 {
-            ExitStatus::Success
-        } else {
-            ExitStatus::NoResults
-        }
+        if total > 0 { ExitStatus::Success } else { ExitStatus::NoResults }
     }
 }
 

@@ -19,18 +19,11 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         bail!("--max-file-mb must be at least 1");
     }
     let job = IndexJob {
-        read: ReadOptions {
-            max_file_bytes: args.max_file_mb * 1024 * 1024,
-            field_map: field_map(&args)?,
-        },
+        read: ReadOptions { max_file_bytes: args.max_file_mb * 1024 * 1024, field_map: field_map(&args)? },
         normaliser: Normaliser {
             rules: SourceRules::builtin(),
             folder_source: folder_source(&args),
-            extractor: if args.no_entities {
-                None
-            } else {
-                Some(Extractor::builtin()?)
-            },
+            extractor: if args.no_entities { None } else { Some(Extractor::builtin()?) },
             boilerplate: Boilerplate::builtin()?,
         },
         roots: indexer::resolve_roots(&args.dirs)?,
@@ -48,11 +41,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
     let summary = result?;
     eprint!("{summary}");
     eprintln!("index: {}", index_path.display());
-    Ok(if summary.interrupted {
-        ExitStatus::Interrupted
-    } else {
-        ExitStatus::Success
-    })
+    Ok(if summary.interrupted { ExitStatus::Interrupted } else { ExitStatus::Success })
 }
 
 fn folder_source(args: &IndexArgs) -> FolderSource {
@@ -66,29 +55,25 @@ fn folder_source(args: &IndexArgs) -> FolderSource {
 fn field_map(args: &IndexArgs) -> anyhow::Result<FieldMap> {
     let mut map = FieldMap::default();
     if let Some(config) = &args.config {
-        let text = std::fs::read_to_string(config)
-            .with_context(|| format!("cannot read {}", config.display()))?;
+        let text =
+            std::fs::read_to_string(config).with_context(|| format!("cannot read {}", config.display()))?;
         let table: toml::Table =
             toml::from_str(&text).with_context(|| format!("{}: invalid TOML", config.display()))?;
         if let Some(entries) = table.get("map") {
-            let entries = entries.as_table().with_context(|| {
-                format!(
-                    "{}: [map] must be a table of FIELD = \"KEY\"",
-                    config.display()
-                )
-            })?;
+            let entries = entries
+                .as_table()
+                .with_context(|| format!("{}: [map] must be a table of FIELD = \"KEY\"", config.display()))?;
             for (field, key) in entries {
-                let key = key.as_str().with_context(|| {
-                    format!("{}: map.{field} must be a string", config.display())
-                })?;
+                let key = key
+                    .as_str()
+                    .with_context(|| format!("{}: map.{field} must be a string", config.display()))?;
                 map.apply_assignment(&format!("{field}={key}"))
                     .map_err(|e| anyhow::anyhow!("{}: {e}", config.display()))?;
             }
         }
     }
     for assignment in &args.maps {
-        map.apply_assignment(assignment)
-            .map_err(anyhow::Error::msg)?;
+        map.apply_assignment(assignment).map_err(anyhow::Error::msg)?;
     }
     Ok(map)
 }

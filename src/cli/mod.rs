@@ -20,12 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "newsdex", version, about, max_term_width = 100)]
 pub struct Cli {
     /// Index folder (for every subcommand).
-    #[arg(
-        long,
-        global = true,
-        env = "NEWSDEX_INDEX",
-        default_value = "newsdex-index"
-    )]
+    #[arg(long, global = true, env = "NEWSDEX_INDEX", default_value = "newsdex-index")]
     pub index: PathBuf,
 
     /// What to do.

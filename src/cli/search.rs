@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::{
-    ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, ReportFormat,
-    SearchArgs, SortArg, StatsArgs,
+    ByArg, ColorArg, ExitStatus, FacetsArgs, FilterArgs, FormatArg, PeriodArg, ReportFormat, SearchArgs,
+    SortArg, StatsArgs,
 };
 use crate::index::NewsIndex;
 use crate::output::{self, OutputFormat, TableStyle};
@@ -26,16 +26,8 @@ impl FilterArgs {
                 places: self.places.clone(),
                 actors: self.actors.clone(),
             },
-            from: self
-                .from
-                .as_deref()
-                .map(|d| parse_day(d, Bound::Start))
-                .transpose()?,
-            to: self
-                .to
-                .as_deref()
-                .map(|d| parse_day(d, Bound::End))
-                .transpose()?,
+            from: self.from.as_deref().map(|d| parse_day(d, Bound::Start)).transpose()?,
+            to: self.to.as_deref().map(|d| parse_day(d, Bound::End)).transpose()?,
             ..SearchRequest::default()
         })
     }
@@ -83,10 +75,7 @@ pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
         let histogram = facets::date_histogram(&index, &request, period)?;
         print_stdout(|out| output::counts::print_histogram(out, &histogram, format))?;
         if format != OutputFormat::Json {
-            eprintln!(
-                "{} matches ({} without a date)",
-                histogram.total, histogram.undated
-            );
+            eprintln!("{} matches ({} without a date)", histogram.total, histogram.undated);
         }
         return Ok(ExitStatus::for_matches(histogram.total));
     }
@@ -96,18 +85,11 @@ pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal(),
     };
-    print_stdout(|out| {
-        output::print_results(out, &results, request.offset, format, &TableStyle { color })
-    })?;
+    print_stdout(|out| output::print_results(out, &results, request.offset, format, &TableStyle { color }))?;
     if format != OutputFormat::Json {
         let shown = results.hits.len();
         let first = if shown == 0 { 0 } else { request.offset + 1 };
-        eprintln!(
-            "{} matches (showing {}-{})",
-            results.total,
-            first,
-            request.offset + shown
-        );
+        eprintln!("{} matches (showing {}-{})", results.total, first, request.offset + shown);
     }
     if results.total == 0 {
         explain_unknown_names(&index, &request)?;
@@ -121,15 +103,9 @@ fn explain_unknown_names(index: &NewsIndex, request: &SearchRequest) -> anyhow::
         let hint = if unknown.suggestions.is_empty() {
             String::new()
         } else {
-            format!(
-                "; indexed names containing it: {}",
-                unknown.suggestions.join(", ")
-            )
+            format!("; indexed names containing it: {}", unknown.suggestions.join(", "))
         };
-        eprintln!(
-            "note: no article mentions {} {:?}{hint}",
-            unknown.option, unknown.name
-        );
+        eprintln!("note: no article mentions {} {:?}{hint}", unknown.option, unknown.name);
     }
     Ok(())
 }

@@ -34,17 +34,11 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<Decoded, Skip> {
     }
     let raw = std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
     let file_hash = blake3::hash(&raw).to_hex()[..32].to_string();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let gzipped = raw.starts_with(&[0x1f, 0x8b]);
     let (bytes, inner_name) = if gzipped {
-        let inner = name
-            .strip_suffix(".gz")
-            .or_else(|| name.strip_suffix(".GZ"))
-            .unwrap_or(&name)
-            .to_string();
+        let inner =
+            name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")).unwrap_or(&name).to_string();
         (gunzip(&raw, max_bytes, limit_mb)?, inner)
     } else {
         (raw, name)
@@ -53,12 +47,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<Decoded, Skip> {
     if text.trim().is_empty() {
         return Err(Skip::Empty);
     }
-    Ok(Decoded {
-        text,
-        inner_name,
-        decoded_from,
-        file_hash,
-    })
+    Ok(Decoded { text, inner_name, decoded_from, file_hash })
 }
 
 fn gunzip(raw: &[u8], max_bytes: u64, limit_mb: u64) -> Result<Vec<u8>, Skip> {
@@ -92,11 +81,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Skip> {
     match std::str::from_utf8(bytes) {
         Ok(text) => checked_text(text.to_string(), None),
         Err(_) => {
-            let mut detector =
-                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(bytes, true);
-            let encoding =
-                western_unless_other_script(detector.guess(None, chardetng::Utf8Detection::Deny));
+            let encoding = western_unless_other_script(detector.guess(None, chardetng::Utf8Detection::Deny));
             let (text, _, _) = encoding.decode(bytes);
             checked_text(text.into_owned(), Some(encoding.name()))
         }
@@ -124,24 +111,15 @@ fn western_unless_other_script(guess: &'static Encoding) -> &'static Encoding {
         "ISO-8859-16",
         "macintosh",
     ];
-    if LATIN_SCRIPT.contains(&guess.name()) {
-        encoding_rs::WINDOWS_1252
-    } else {
-        guess
-    }
+    if LATIN_SCRIPT.contains(&guess.name()) { encoding_rs::WINDOWS_1252 } else { guess }
 }
 
 /// Rejects decoded text that is mostly control characters: binary data that had no NUL.
-fn checked_text(
-    text: String,
-    from: Option<&'static str>,
-) -> Result<(String, Option<&'static str>), Skip> {
+fn checked_text(text: String, from: Option<&'static str>) -> Result<(String, Option<&'static str>), Skip> {
     let sample: Vec<char> = text.chars().take(SNIFF_BYTES).collect();
     let control = sample
         .iter()
-        .filter(|c| {
-            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || **c == '\u{fffd}'
-        })
+        .filter(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || **c == '\u{fffd}')
         .count();
     if !sample.is_empty() && control * 10 > sample.len() {
         return Err(Skip::Binary);
@@ -155,10 +133,7 @@ mod tests {
 
     #[test]
     fn utf8_passes_through() {
-        assert_eq!(
-            decode("Aleppo – “quoted”".as_bytes()).unwrap(),
-            ("Aleppo – “quoted”".into(), None)
-        );
+        assert_eq!(decode("Aleppo – “quoted”".as_bytes()).unwrap(), ("Aleppo – “quoted”".into(), None));
     }
 
     #[test]
@@ -171,23 +146,17 @@ mod tests {
 
     #[test]
     fn cyrillic_legacy_text_keeps_its_script() {
-        let (text, _, _) = encoding_rs::WINDOWS_1251
-            .encode("Переговоры в Женеве возобновятся в мае, заявил министр.");
+        let (text, _, _) =
+            encoding_rs::WINDOWS_1251.encode("Переговоры в Женеве возобновятся в мае, заявил министр.");
         let (decoded, from) = decode(&text).unwrap();
-        assert_eq!(
-            decoded,
-            "Переговоры в Женеве возобновятся в мае, заявил министр."
-        );
+        assert_eq!(decoded, "Переговоры в Женеве возобновятся в мае, заявил министр.");
         assert_eq!(from, Some("windows-1251"));
     }
 
     #[test]
     fn nul_bytes_and_control_noise_are_binary() {
         assert_eq!(decode(b"PK\x03\x04\x00\x00abc").unwrap_err(), Skip::Binary);
-        assert_eq!(
-            decode(b"\x01\x02\x03\x04\x05\x06abc").unwrap_err(),
-            Skip::Binary
-        );
+        assert_eq!(decode(b"\x01\x02\x03\x04\x05\x06abc").unwrap_err(), Skip::Binary);
     }
 
     #[test]

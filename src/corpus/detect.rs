@@ -58,11 +58,7 @@ fn extension(name: &str) -> Option<String> {
 /// Guesses the format of an extensionless file from its first characters.
 fn sniff(text: &str) -> Format {
     let start = text.trim_start_matches('\u{feff}').trim_start();
-    let head: String = start
-        .chars()
-        .take(1024)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head: String = start.chars().take(1024).collect::<String>().to_ascii_lowercase();
     if start.starts_with('[') {
         return Format::Json;
     }
@@ -93,42 +89,21 @@ mod tests {
         assert_eq!(detect("a.TXT", "{}"), Ok(Format::Text));
         assert_eq!(detect("a.ndjson", ""), Ok(Format::JsonLines));
         assert_eq!(detect("a.htm", ""), Ok(Format::Html));
-        assert_eq!(
-            detect("a.pdf", "%PDF"),
-            Err(Skip::Unsupported("pdf".into()))
-        );
+        assert_eq!(detect("a.pdf", "%PDF"), Err(Skip::Unsupported("pdf".into())));
     }
 
     #[test]
     fn extensionless_files_are_sniffed() {
-        assert_eq!(
-            detect("story", "-- Title\n-- By X\n\nBody"),
-            Ok(Format::Text)
-        );
-        assert_eq!(
-            detect("story", "{\"title\":\"a\"}\n{\"title\":\"b\"}\n"),
-            Ok(Format::JsonLines)
-        );
-        assert_eq!(
-            detect("story", "{\n  \"title\": \"a\"\n}"),
-            Ok(Format::Json)
-        );
-        assert_eq!(
-            detect("story", "<!DOCTYPE html><html></html>"),
-            Ok(Format::Html)
-        );
-        assert_eq!(
-            detect("story", "---\ntitle: a\n---\nbody"),
-            Ok(Format::Markdown)
-        );
+        assert_eq!(detect("story", "-- Title\n-- By X\n\nBody"), Ok(Format::Text));
+        assert_eq!(detect("story", "{\"title\":\"a\"}\n{\"title\":\"b\"}\n"), Ok(Format::JsonLines));
+        assert_eq!(detect("story", "{\n  \"title\": \"a\"\n}"), Ok(Format::Json));
+        assert_eq!(detect("story", "<!DOCTYPE html><html></html>"), Ok(Format::Html));
+        assert_eq!(detect("story", "---\ntitle: a\n---\nbody"), Ok(Format::Markdown));
     }
 
     #[test]
     fn dotted_slugs_are_not_extensions() {
-        assert_eq!(
-            detect("u.s.-stocks-rally-idUSN1", "Title\n\nBody"),
-            Ok(Format::Text)
-        );
+        assert_eq!(detect("u.s.-stocks-rally-idUSN1", "Title\n\nBody"), Ok(Format::Text));
         assert_eq!(detect("report.2007", "Title\n\nBody"), Ok(Format::Text));
     }
 }

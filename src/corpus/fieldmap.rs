@@ -46,15 +46,7 @@ impl Default for FieldMap {
         FieldMap {
             keys: [
                 list(&["title", "headline"]),
-                list(&[
-                    "maintext",
-                    "text",
-                    "body",
-                    "content",
-                    "article",
-                    "articleBody",
-                    "description",
-                ]),
+                list(&["maintext", "text", "body", "content", "article", "articleBody", "description"]),
                 list(&[
                     "date_publish",
                     "published",
@@ -67,14 +59,7 @@ impl Default for FieldMap {
                     "pub_date",
                     "created_at",
                 ]),
-                list(&[
-                    "source",
-                    "publisher",
-                    "source_name",
-                    "site_name",
-                    "outlet",
-                    "source_domain",
-                ]),
+                list(&["source", "publisher", "source_name", "site_name", "outlet", "source_domain"]),
                 list(&["url", "link", "canonical_url", "href"]),
                 list(&["authors", "author", "byline", "creator"]),
                 list(&["language", "lang"]),
@@ -93,9 +78,9 @@ impl FieldMap {
 
     /// Applies a `field=key` assignment as written after `--map`.
     pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), String> {
-        let (field, key) = assignment.split_once('=').ok_or_else(|| {
-            format!("--map {assignment:?}: expected FIELD=KEY, e.g. body=article_text")
-        })?;
+        let (field, key) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("--map {assignment:?}: expected FIELD=KEY, e.g. body=article_text"))?;
         let target = target_named(field.trim())?;
         let key = key.trim();
         if key.is_empty() {
@@ -107,37 +92,22 @@ impl FieldMap {
 
     /// The first value present in `record` for `target`.
     pub fn lookup<'a>(&self, record: &'a Value, target: Target) -> Option<&'a Value> {
-        self.keys[target as usize]
-            .iter()
-            .filter_map(|key| get_path(record, key))
-            .find(|v| !is_empty_value(v))
+        self.keys[target as usize].iter().filter_map(|key| get_path(record, key)).find(|v| !is_empty_value(v))
     }
 }
 
 /// Resolves a field name as users write it in `--map` and config files.
 pub fn target_named(field: &str) -> Result<Target, String> {
-    TARGETS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(field))
-        .map(|(_, t)| *t)
-        .ok_or_else(|| {
-            let names: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
-            format!(
-                "unknown article field {field:?}; known fields: {}",
-                names.join(", ")
-            )
-        })
+    TARGETS.iter().find(|(name, _)| name.eq_ignore_ascii_case(field)).map(|(_, t)| *t).ok_or_else(|| {
+        let names: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
+        format!("unknown article field {field:?}; known fields: {}", names.join(", "))
+    })
 }
 
 fn get_path<'a>(record: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(record, |value, part| {
         let object = value.as_object()?;
-        object.get(part).or_else(|| {
-            object
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(part))
-                .map(|(_, v)| v)
-        })
+        object.get(part).or_else(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v))
     })
 }
 
@@ -158,13 +128,9 @@ mod tests {
     #[test]
     fn defaults_find_news_please_fields() {
         let map = FieldMap::default();
-        let rec =
-            json!({"maintext": "Body", "text": "Other", "date_publish": "2016-04-30 10:00:00"});
+        let rec = json!({"maintext": "Body", "text": "Other", "date_publish": "2016-04-30 10:00:00"});
         assert_eq!(map.lookup(&rec, Target::Body), Some(&json!("Body")));
-        assert_eq!(
-            map.lookup(&rec, Target::Date),
-            Some(&json!("2016-04-30 10:00:00"))
-        );
+        assert_eq!(map.lookup(&rec, Target::Date), Some(&json!("2016-04-30 10:00:00")));
     }
 
     #[test]
@@ -178,25 +144,14 @@ mod tests {
     #[test]
     fn bad_assignments_are_explained() {
         let mut map = FieldMap::default();
-        assert!(
-            map.apply_assignment("body")
-                .unwrap_err()
-                .contains("FIELD=KEY")
-        );
-        assert!(
-            map.apply_assignment("bodyy=x")
-                .unwrap_err()
-                .contains("known fields")
-        );
+        assert!(map.apply_assignment("body").unwrap_err().contains("FIELD=KEY"));
+        assert!(map.apply_assignment("bodyy=x").unwrap_err().contains("known fields"));
     }
 
     #[test]
     fn empty_values_fall_through() {
         let map = FieldMap::default();
         let rec = json!({"title": "", "headline": "Real headline"});
-        assert_eq!(
-            map.lookup(&rec, Target::Title),
-            Some(&json!("Real headline"))
-        );
+        assert_eq!(map.lookup(&rec, Target::Title), Some(&json!("Real headline")));
     }
 }

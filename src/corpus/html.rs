@@ -24,29 +24,21 @@ static PUBLISHED: LazyLock<Selector> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
-static SITE_NAME: LazyLock<Selector> =
-    LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
+static SITE_NAME: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:site_name"]"#));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| selector(r#"link[rel="canonical"]"#));
 static OG_URL: LazyLock<Selector> = LazyLock::new(|| selector(r#"meta[property="og:url"]"#));
 static AUTHOR: LazyLock<Selector> =
     LazyLock::new(|| selector(r#"meta[name="author"], meta[property="article:author"]"#));
-static JSON_LD: LazyLock<Selector> =
-    LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
+static JSON_LD: LazyLock<Selector> = LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
 static HTML_TAG: LazyLock<Selector> = LazyLock::new(|| selector("html"));
 static CONTAINERS: LazyLock<[Selector; 4]> = LazyLock::new(|| {
-    [
-        selector("article"),
-        selector(r#"[itemprop="articleBody"]"#),
-        selector("main"),
-        selector("body"),
-    ]
+    [selector("article"), selector(r#"[itemprop="articleBody"]"#), selector("main"), selector("body")]
 });
 static PARAGRAPHS: LazyLock<Selector> = LazyLock::new(|| selector("p, h2, h3, li, blockquote"));
 
 /// Elements whose content is page furniture, never article text.
-const FURNITURE: [&str; 9] = [
-    "nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figure",
-];
+const FURNITURE: [&str; 9] =
+    ["nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figure"];
 
 /// Reads the article of one HTML page; `None` when it has neither title nor text.
 pub fn read(text: &str) -> Option<RawArticle> {
@@ -61,18 +53,12 @@ pub fn read(text: &str) -> Option<RawArticle> {
     let date = attr(&page, &PUBLISHED, "content")
         .or_else(|| ld_text("datePublished"))
         .or_else(|| attr(&page, &TIME, "datetime"));
-    let source = attr(&page, &SITE_NAME, "content").or_else(|| {
-        ld.iter()
-            .find_map(|v| v.get("publisher").and_then(ld_string))
-    });
+    let source = attr(&page, &SITE_NAME, "content")
+        .or_else(|| ld.iter().find_map(|v| v.get("publisher").and_then(ld_string)));
     let url = attr(&page, &CANONICAL, "href").or_else(|| attr(&page, &OG_URL, "content"));
     let authors = match attr(&page, &AUTHOR, "content") {
         Some(byline) => split_authors(&byline),
-        None => ld
-            .iter()
-            .find_map(|v| v.get("author"))
-            .map(ld_names)
-            .unwrap_or_default(),
+        None => ld.iter().find_map(|v| v.get("author")).map(ld_names).unwrap_or_default(),
     };
     let language = page
         .select(&HTML_TAG)
@@ -84,16 +70,7 @@ pub fn read(text: &str) -> Option<RawArticle> {
     if title.is_empty() && body.is_empty() {
         return None;
     }
-    Some(RawArticle {
-        title,
-        body,
-        url,
-        date,
-        source,
-        authors,
-        language,
-        locator: None,
-    })
+    Some(RawArticle { title, body, url, date, source, authors, language, locator: None })
 }
 
 /// The paragraphs of the first container that has any, furniture excluded.
@@ -115,19 +92,13 @@ fn body_text(page: &Html) -> String {
 }
 
 fn inside_furniture(element: &ElementRef) -> bool {
-    element
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| FURNITURE.contains(&a.value().name()))
+    element.ancestors().filter_map(ElementRef::wrap).any(|a| FURNITURE.contains(&a.value().name()))
 }
 
 /// True when a `p` sits inside an `li` or `blockquote` that is itself collected, so its
 /// text is not taken twice.
 fn has_block_parent_in_set(element: &ElementRef) -> bool {
-    element
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| matches!(a.value().name(), "li" | "blockquote"))
+    element.ancestors().filter_map(ElementRef::wrap).any(|a| matches!(a.value().name(), "li" | "blockquote"))
 }
 
 /// `<title>` often ends with the site's name: "Headline | Site".
@@ -139,16 +110,11 @@ fn without_site_suffix(title: &str) -> String {
 }
 
 fn attr(page: &Html, sel: &Selector, name: &str) -> Option<String> {
-    page.select(sel)
-        .filter_map(|e| e.value().attr(name))
-        .map(squeeze)
-        .find(|v| !v.is_empty())
+    page.select(sel).filter_map(|e| e.value().attr(name)).map(squeeze).find(|v| !v.is_empty())
 }
 
 fn first_text(page: &Html, sel: &Selector) -> Option<String> {
-    page.select(sel)
-        .map(|e| squeeze(&e.text().collect::<String>()))
-        .find(|t| !t.is_empty())
+    page.select(sel).map(|e| squeeze(&e.text().collect::<String>())).find(|t| !t.is_empty())
 }
 
 /// The JSON-LD objects of the page, flattened out of arrays and `@graph` lists.
@@ -188,9 +154,7 @@ fn ld_string(value: &Value) -> Option<String> {
 fn ld_names(value: &Value) -> Vec<String> {
     match value {
         Value::Array(items) => items.iter().filter_map(ld_string).collect(),
-        other => ld_string(other)
-            .map(|s| split_authors(&s))
-            .unwrap_or_default(),
+        other => ld_string(other).map(|s| split_authors(&s)).unwrap_or_default(),
     }
 }
 
@@ -221,10 +185,7 @@ mod tests {
         assert_eq!(a.title, "Truce talks resume in Geneva");
         assert_eq!(a.source.as_deref(), Some("Al Jazeera"));
         assert_eq!(a.date.as_deref(), Some("2016-05-10T09:30:00+03:00"));
-        assert_eq!(
-            a.url.as_deref(),
-            Some("https://www.aljazeera.com/news/2016/05/truce.html")
-        );
+        assert_eq!(a.url.as_deref(), Some("https://www.aljazeera.com/news/2016/05/truce.html"));
         assert_eq!(a.authors, ["Hana Said"]);
         assert_eq!(a.language.as_deref(), Some("en"));
         assert_eq!(a.body, "Delegates met on Tuesday.\n\nTalks continue.");

@@ -28,9 +28,7 @@ pub fn read_document(text: &str, map: &FieldMap, out: &mut FileArticles) -> Resu
             }
         }
         _ => {
-            return Err(Skip::Malformed(
-                "JSON is neither an object nor an array".into(),
-            ));
+            return Err(Skip::Malformed("JSON is neither an object nor an array".into()));
         }
     }
     Ok(())
@@ -54,26 +52,14 @@ pub fn read_lines(text: &str, map: &FieldMap, out: &mut FileArticles) {
         let place = format!("line {number}");
         match serde_json::from_str::<Value>(line) {
             Ok(value) => push_record(&value, map, place, format!("L{number}"), out),
-            Err(e) => out.problems.push(RecordProblem {
-                place,
-                reason: format!("invalid JSON: {e}"),
-            }),
+            Err(e) => out.problems.push(RecordProblem { place, reason: format!("invalid JSON: {e}") }),
         }
     }
 }
 
-fn push_record(
-    value: &Value,
-    map: &FieldMap,
-    place: String,
-    locator: String,
-    out: &mut FileArticles,
-) {
+fn push_record(value: &Value, map: &FieldMap, place: String, locator: String, out: &mut FileArticles) {
     if !value.is_object() {
-        out.problems.push(RecordProblem {
-            place,
-            reason: "not a JSON object".into(),
-        });
+        out.problems.push(RecordProblem { place, reason: "not a JSON object".into() });
         return;
     }
     let mut article = record_to_article(value, map);
@@ -107,10 +93,7 @@ pub fn record_to_article(record: &Value, map: &FieldMap) -> RawArticle {
         url: text(Target::Url),
         date: map.lookup(record, Target::Date).and_then(as_date_text),
         source: text(Target::Source),
-        authors: map
-            .lookup(record, Target::Authors)
-            .map(as_names)
-            .unwrap_or_default(),
+        authors: map.lookup(record, Target::Authors).map(as_names).unwrap_or_default(),
         language: text(Target::Language),
         locator: None,
     }
@@ -121,11 +104,7 @@ fn as_text(value: &Value) -> Option<String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(as_text)
-            .collect::<Vec<_>>()
-            .join("\n\n"),
+        Value::Array(items) => items.iter().filter_map(as_text).collect::<Vec<_>>().join("\n\n"),
         Value::Object(o) => o.get("name").and_then(as_text)?,
         _ => return None,
     };
@@ -144,14 +123,8 @@ fn as_date_text(value: &Value) -> Option<String> {
 
 fn as_names(value: &Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(as_text)
-            .flat_map(|s| split_authors(&s))
-            .collect(),
-        other => as_text(other)
-            .map(|s| split_authors(&s))
-            .unwrap_or_default(),
+        Value::Array(items) => items.iter().filter_map(as_text).flat_map(|s| split_authors(&s)).collect(),
+        other => as_text(other).map(|s| split_authors(&s)).unwrap_or_default(),
     }
 }
 
@@ -182,9 +155,8 @@ mod tests {
 
     #[test]
     fn broken_line_is_reported_and_others_kept() {
-        let out = lines(
-            "{\"title\":\"a\",\"text\":\"x\"}\n{\"title\": broken\n\n{\"title\":\"c\"}\n{\"id\":5}\n",
-        );
+        let out =
+            lines("{\"title\":\"a\",\"text\":\"x\"}\n{\"title\": broken\n\n{\"title\":\"c\"}\n{\"id\":5}\n");
         let titles: Vec<_> = out.articles.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(titles, ["a", "c"]);
         assert_eq!(out.articles[1].locator.as_deref(), Some("L4"));

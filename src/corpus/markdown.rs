@@ -24,11 +24,7 @@ pub fn read(text: &str, map: &FieldMap) -> Result<Option<RawArticle>, Skip> {
         article.title = strip_inline(lines[i].trim_start().trim_start_matches('#').trim());
         lines.remove(i);
     }
-    let body_text = lines
-        .iter()
-        .map(|l| strip_line(l))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let body_text = lines.iter().map(|l| strip_line(l)).collect::<Vec<_>>().join("\n");
     let body_text = body_text.trim().to_string();
     if !body_text.is_empty() {
         article.body = body_text;
@@ -39,9 +35,8 @@ pub fn read(text: &str, map: &FieldMap) -> Result<Option<RawArticle>, Skip> {
 /// Splits off the front matter and converts it to a JSON object.
 fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), Skip> {
     for fence in ["---", "+++"] {
-        let Some(rest) = text
-            .strip_prefix(fence)
-            .and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+        let Some(rest) =
+            text.strip_prefix(fence).and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
         else {
             continue;
         };
@@ -49,16 +44,10 @@ fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), Skip> {
             .match_indices(fence)
             .find(|(i, _)| *i == 0 || rest.as_bytes()[i - 1] == b'\n')
             .map(|(i, _)| i)
-            .ok_or_else(|| {
-                Skip::Malformed(format!("front matter opened with {fence} is never closed"))
-            })?;
+            .ok_or_else(|| Skip::Malformed(format!("front matter opened with {fence} is never closed")))?;
         let front = &rest[..end];
         let after = rest[end + fence.len()..].trim_start_matches(['\r', '\n']);
-        let value = if fence == "---" {
-            parse_yaml(front)?
-        } else {
-            parse_toml(front)?
-        };
+        let value = if fence == "---" { parse_yaml(front)? } else { parse_toml(front)? };
         return Ok((Some(value), after));
     }
     Ok((None, text))
@@ -67,11 +56,7 @@ fn split_front_matter(text: &str) -> Result<(Option<Value>, &str), Skip> {
 fn parse_yaml(front: &str) -> Result<Value, Skip> {
     let docs = YamlLoader::load_from_str(front)
         .map_err(|e| Skip::Malformed(format!("invalid YAML front matter: {e}")))?;
-    Ok(docs
-        .into_iter()
-        .next()
-        .map(yaml_to_json)
-        .unwrap_or(Value::Null))
+    Ok(docs.into_iter().next().map(yaml_to_json).unwrap_or(Value::Null))
 }
 
 fn yaml_to_json(yaml: Yaml) -> Value {
@@ -81,9 +66,7 @@ fn yaml_to_json(yaml: Yaml) -> Value {
         Yaml::Boolean(b) => Value::Bool(b),
         Yaml::Array(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
         Yaml::Hash(map) => Value::Object(
-            map.into_iter()
-                .filter_map(|(k, v)| Some((yaml_key(k)?, yaml_to_json(v))))
-                .collect(),
+            map.into_iter().filter_map(|(k, v)| Some((yaml_key(k)?, yaml_to_json(v)))).collect(),
         ),
         _ => Value::Null,
     }
@@ -111,23 +94,15 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
+        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
     }
 }
 
 /// Plain text of one Markdown line: heading markers, list bullets and quote marks dropped.
 fn strip_line(line: &str) -> String {
     let trimmed = line.trim_start();
-    let content = trimmed
-        .trim_start_matches('#')
-        .trim_start_matches('>')
-        .trim_start();
-    let content = content
-        .strip_prefix("- ")
-        .or_else(|| content.strip_prefix("* "))
-        .unwrap_or(content);
+    let content = trimmed.trim_start_matches('#').trim_start_matches('>').trim_start();
+    let content = content.strip_prefix("- ").or_else(|| content.strip_prefix("* ")).unwrap_or(content);
     strip_inline(content)
 }
 
@@ -180,25 +155,14 @@ mod tests {
 
     #[test]
     fn title_from_heading_without_front_matter() {
-        let a = read(
-            "# The headline\n\nText ![photo](p.jpg) here.",
-            &FieldMap::default(),
-        )
-        .unwrap()
-        .unwrap();
+        let a = read("# The headline\n\nText ![photo](p.jpg) here.", &FieldMap::default()).unwrap().unwrap();
         assert_eq!(a.title, "The headline");
         assert_eq!(a.body, "Text  here.");
     }
 
     #[test]
     fn unclosed_or_invalid_front_matter_is_malformed() {
-        assert!(matches!(
-            read("---\ntitle: x\n", &FieldMap::default()),
-            Err(Skip::Malformed(_))
-        ));
-        assert!(matches!(
-            read("+++\ntitle = \n+++\nx", &FieldMap::default()),
-            Err(Skip::Malformed(_))
-        ));
+        assert!(matches!(read("---\ntitle: x\n", &FieldMap::default()), Err(Skip::Malformed(_))));
+        assert!(matches!(read("+++\ntitle = \n+++\nx", &FieldMap::default()), Err(Skip::Malformed(_))));
     }
 }

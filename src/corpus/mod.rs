@@ -123,10 +123,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            max_file_bytes: 50 * 1024 * 1024,
-            field_map: FieldMap::default(),
-        }
+        ReadOptions { max_file_bytes: 50 * 1024 * 1024, field_map: FieldMap::default() }
     }
 }
 
@@ -165,10 +162,7 @@ fn is_blank(article: &RawArticle) -> bool {
 /// Splits a byline into names: `By Foo Yun Chee and Miyoung Kim` gives two names.
 pub fn split_authors(byline: &str) -> Vec<String> {
     let trimmed = byline.trim();
-    let without_by = ["By ", "by ", "BY "]
-        .iter()
-        .find_map(|p| trimmed.strip_prefix(p))
-        .unwrap_or(trimmed);
+    let without_by = ["By ", "by ", "BY "].iter().find_map(|p| trimmed.strip_prefix(p)).unwrap_or(trimmed);
     without_by
         .split([',', ';', '&', '|'])
         .flat_map(|part| part.split(" and "))
@@ -183,10 +177,7 @@ mod tests {
 
     #[test]
     fn bylines_split_into_names() {
-        assert_eq!(
-            split_authors("By  Foo Yun Chee  and Miyoung Kim"),
-            ["Foo Yun Chee", "Miyoung Kim"]
-        );
+        assert_eq!(split_authors("By  Foo Yun Chee  and Miyoung Kim"), ["Foo Yun Chee", "Miyoung Kim"]);
         assert_eq!(
             split_authors("Ali Younes; Sara Elizabeth Williams"),
             ["Ali Younes", "Sara Elizabeth Williams"]

@@ -13,11 +13,7 @@ pub fn read(text: &str) -> Option<RawArticle> {
     } else {
         let start = text.find(first).unwrap_or(0);
         let body = text[start + first.len()..].trim();
-        Some(RawArticle {
-            title: clean(first),
-            body: body.to_string(),
-            ..RawArticle::default()
-        })
+        Some(RawArticle { title: clean(first), body: body.to_string(), ..RawArticle::default() })
     }
 }
 
@@ -81,10 +77,7 @@ mod tests {
         assert_eq!(a.title, "ICI rejects bid");
         assert_eq!(a.authors, ["Foo Yun Chee", "Miyoung Kim"]);
         assert_eq!(a.date.as_deref(), Some("Mon Jun 18, 2007 12:38pm EDT"));
-        assert_eq!(
-            a.url.as_deref(),
-            Some("http://www.reuters.com/article/2007/06/18/us-ici")
-        );
+        assert_eq!(a.url.as_deref(), Some("http://www.reuters.com/article/2007/06/18/us-ici"));
         assert_eq!(a.body, "AMSTERDAM  (Reuters) - Britain's ICI...");
     }
 

@@ -23,10 +23,7 @@ impl CorpusFile {
         let text = rel.to_string_lossy().replace('\\', "/");
         if text.is_empty() {
             // The root itself was a file.
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
         } else {
             text
         }
@@ -55,18 +52,11 @@ pub fn walk(
         .filter_map(move |entry| match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                Some(Ok(CorpusFile {
-                    path: entry.into_path(),
-                    root: root.to_path_buf(),
-                    size,
-                }))
+                Some(Ok(CorpusFile { path: entry.into_path(), root: root.to_path_buf(), size }))
             }
             Ok(_) => None,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
                 Some(Err((path, err.to_string())))
             }
         })
@@ -89,11 +79,7 @@ mod tests {
         };
         assert_eq!(file.relative(), "bbc/2005/a.txt");
         assert_eq!(file.first_folder().as_deref(), Some("bbc"));
-        let top = CorpusFile {
-            path: "/data/news/a.txt".into(),
-            root: "/data/news".into(),
-            size: 1,
-        };
+        let top = CorpusFile { path: "/data/news/a.txt".into(), root: "/data/news".into(), size: 1 };
         assert_eq!(top.first_folder(), None);
     }
 }

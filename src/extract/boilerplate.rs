@@ -40,10 +40,7 @@ pub struct LineStats {
 }
 
 fn normalised(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 fn line_key(normalised_line: &str) -> u64 {
@@ -54,10 +51,7 @@ fn line_key(normalised_line: &str) -> u64 {
 impl LineStats {
     /// Counts the lines of one article of `source`.
     pub fn add(&mut self, source: Option<&str>, body: &str) {
-        let entry = self
-            .per_source
-            .entry(source.unwrap_or("").to_string())
-            .or_default();
+        let entry = self.per_source.entry(source.unwrap_or("").to_string()).or_default();
         entry.0 += 1;
         let distinct: HashSet<u64> = body
             .lines()
@@ -78,10 +72,7 @@ impl Boilerplate {
             file: "index_schema/boilerplate.toml".into(),
             reason: e.to_string(),
         })?;
-        Ok(Boilerplate {
-            rules,
-            learned: OnceLock::new(),
-        })
+        Ok(Boilerplate { rules, learned: OnceLock::new() })
     }
 
     /// How many files the learning sample takes.
@@ -96,9 +87,7 @@ impl Boilerplate {
 
     /// Learns the recurring lines of `stats` (once: later calls keep the first result).
     pub fn learn(&self, stats: &LineStats) -> usize {
-        self.learn_with(|| LineStats {
-            per_source: stats.per_source.clone(),
-        })
+        self.learn_with(|| LineStats { per_source: stats.per_source.clone() })
     }
 
     /// Learns once from the statistics `gather` returns; other threads wait for it.
@@ -146,14 +135,8 @@ impl Boilerplate {
             return false;
         }
         let rules = &self.rules;
-        if rules
-            .line_starts
-            .iter()
-            .any(|p| text.starts_with(p.as_str()))
-            || rules
-                .line_contains
-                .iter()
-                .any(|p| text.contains(p.as_str()))
+        if rules.line_starts.iter().any(|p| text.starts_with(p.as_str()))
+            || rules.line_contains.iter().any(|p| text.contains(p.as_str()))
         {
             return true;
         }
@@ -204,10 +187,7 @@ mod tests {
             "Prices rose (sharply) today.  (Reporting by  Justin Grant ; Editing by  Valerie Lee )",
         );
         assert_eq!(story, "Prices rose (sharply) today.");
-        assert_eq!(
-            furniture,
-            ["(Reporting by  Justin Grant ; Editing by  Valerie Lee )"]
-        );
+        assert_eq!(furniture, ["(Reporting by  Justin Grant ; Editing by  Valerie Lee )"]);
     }
 
     #[test]
@@ -222,15 +202,11 @@ mod tests {
         }
         stats.add(Some("Other"), "The Gazette is owned by the Harbour Trust.");
         assert_eq!(boilerplate.learn(&stats), 1);
-        let (story, furniture) = boilerplate.split(
-            Some("Gazette"),
-            "News.\nThe  Gazette is owned by the Harbour Trust.",
-        );
+        let (story, furniture) =
+            boilerplate.split(Some("Gazette"), "News.\nThe  Gazette is owned by the Harbour Trust.");
         assert_eq!((story.as_str(), furniture.len()), ("News.", 1));
-        let (other, _) = boilerplate.split(
-            Some("Other"),
-            "News.\nThe Gazette is owned by the Harbour Trust.",
-        );
+        let (other, _) =
+            boilerplate.split(Some("Other"), "News.\nThe Gazette is owned by the Harbour Trust.");
         assert!(other.contains("Harbour Trust"), "learned per source");
     }
 

@@ -27,62 +27,35 @@ pub fn parse_date(text: &str) -> Option<Published> {
 
 fn from_timestamp(stamp: &str) -> Option<Published> {
     let value: f64 = stamp.parse().ok()?;
-    let seconds = if value.abs() >= 1e11 {
-        value / 1000.0
-    } else {
-        value
-    };
+    let seconds = if value.abs() >= 1e11 { value / 1000.0 } else { value };
     let at = DateTime::<Utc>::from_timestamp(seconds as i64, 0)?;
-    YEARS
-        .contains(&chrono::Datelike::year(&at))
-        .then_some(Published {
-            at,
-            precision: DatePrecision::Time,
-        })
+    YEARS.contains(&chrono::Datelike::year(&at)).then_some(Published { at, precision: DatePrecision::Time })
 }
 
 fn at_time(dt: DateTime<FixedOffset>) -> Published {
-    Published {
-        at: dt.with_timezone(&Utc),
-        precision: DatePrecision::Time,
-    }
+    Published { at: dt.with_timezone(&Utc), precision: DatePrecision::Time }
 }
 
 fn at_day(day: NaiveDate) -> Option<Published> {
     YEARS
         .contains(&chrono::Datelike::year(&day))
-        .then(|| Published {
-            at: day.and_time(NaiveTime::MIN).and_utc(),
-            precision: DatePrecision::Day,
-        })
+        .then(|| Published { at: day.and_time(NaiveTime::MIN).and_utc(), precision: DatePrecision::Day })
 }
 
 /// ISO-like forms RFC 3339 rejects: naive date-times (taken as UTC), offsets without a
 /// colon, `/` separators, and bare days.
 fn parse_iso_like(text: &str) -> Option<Published> {
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%d %H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%z",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Some(at_time(dt));
         }
     }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             let at = naive.and_utc();
             return YEARS
                 .contains(&chrono::Datelike::year(&at))
-                .then_some(Published {
-                    at,
-                    precision: DatePrecision::Time,
-                });
+                .then_some(Published { at, precision: DatePrecision::Time });
         }
     }
     for format in ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"] {
@@ -107,25 +80,13 @@ pub fn parse_english(text: &str) -> Option<Published> {
 fn date_at(tokens: &[&str], i: usize) -> Option<Published> {
     let month = month_number(tokens[i])?;
     let number = |j: usize| {
-        tokens.get(j).and_then(|t| {
-            t.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])
-                .parse::<u32>()
-                .ok()
-        })
+        tokens.get(j).and_then(|t| t.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']).parse::<u32>().ok())
     };
-    let year = |j: usize| {
-        tokens
-            .get(j)
-            .and_then(|t| t.parse::<i32>().ok())
-            .filter(|y| YEARS.contains(y))
-    };
+    let year = |j: usize| tokens.get(j).and_then(|t| t.parse::<i32>().ok()).filter(|y| YEARS.contains(y));
     // "June 18, 2007" or "18 June 2007"
     let (day, year_at) = match (number(i + 1), year(i + 2)) {
         (Some(day), Some(_)) if day <= 31 => (day, i + 2),
-        _ => (
-            i.checked_sub(1).and_then(number).filter(|d| *d <= 31)?,
-            i + 1,
-        ),
+        _ => (i.checked_sub(1).and_then(number).filter(|d| *d <= 31)?, i + 1),
     };
     let date = NaiveDate::from_ymd_opt(year(year_at)?, month, day)?;
     match time_after(tokens, year_at + 1) {
@@ -189,9 +150,8 @@ fn zone_offset(zone: &str) -> Option<FixedOffset> {
 }
 
 fn month_number(token: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const MONTHS: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     const FULL: [&str; 12] = [
         "january",
         "february",
@@ -262,11 +222,7 @@ fn digit_runs(text: &str) -> Vec<(usize, usize)> {
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<Published> {
-    at_day(NaiveDate::from_ymd_opt(
-        y.parse().ok()?,
-        m.parse().ok()?,
-        d.parse().ok()?,
-    )?)
+    at_day(NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?)
 }
 
 /// Finds a date line or dateline at the top of the text: among the first three non-empty
@@ -277,16 +233,11 @@ pub fn date_in_text(body: &str) -> Option<Published> {
         .filter(|l| !l.is_empty())
         .take(3)
         .filter(|l| l.chars().count() <= 80)
-        .find_map(|line| {
-            parse_date(line)
-                .or_else(|| iso_in_line(line))
-                .or_else(|| parse_english(line))
-        })
+        .find_map(|line| parse_date(line).or_else(|| iso_in_line(line)).or_else(|| parse_english(line)))
 }
 
 fn iso_in_line(line: &str) -> Option<Published> {
-    line.split_whitespace()
-        .find_map(|t| parse_iso_like(t.trim_matches(|c: char| !c.is_ascii_alphanumeric())))
+    line.split_whitespace().find_map(|t| parse_iso_like(t.trim_matches(|c: char| !c.is_ascii_alphanumeric())))
 }
 
 #[cfg(test)]
@@ -302,63 +253,24 @@ mod tests {
 
     #[test]
     fn metadata_forms() {
-        assert_eq!(
-            show(parse_date("2016-04-30T10:00:00+03:00")),
-            "2016-04-30T07:00:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("2016-04-30 10:00:00")),
-            "2016-04-30T10:00:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("Sat, 30 Apr 2016 10:00:00 GMT")),
-            "2016-04-30T10:00:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("2016-04-30")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
-        assert_eq!(
-            show(parse_date("@1461974400")),
-            "2016-04-30T00:00:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("@1461974400000")),
-            "2016-04-30T00:00:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("2016-04-30T10:00:00.123+0300")),
-            "2016-04-30T07:00:00.123+00:00 time"
-        );
+        assert_eq!(show(parse_date("2016-04-30T10:00:00+03:00")), "2016-04-30T07:00:00+00:00 time");
+        assert_eq!(show(parse_date("2016-04-30 10:00:00")), "2016-04-30T10:00:00+00:00 time");
+        assert_eq!(show(parse_date("Sat, 30 Apr 2016 10:00:00 GMT")), "2016-04-30T10:00:00+00:00 time");
+        assert_eq!(show(parse_date("2016-04-30")), "2016-04-30T00:00:00+00:00 day");
+        assert_eq!(show(parse_date("@1461974400")), "2016-04-30T00:00:00+00:00 time");
+        assert_eq!(show(parse_date("@1461974400000")), "2016-04-30T00:00:00+00:00 time");
+        assert_eq!(show(parse_date("2016-04-30T10:00:00.123+0300")), "2016-04-30T07:00:00.123+00:00 time");
     }
 
     #[test]
     fn english_forms() {
-        assert_eq!(
-            show(parse_date("Mon Jun 18, 2007 12:38pm EDT")),
-            "2007-06-18T16:38:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("April 30, 2016")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
-        assert_eq!(
-            show(parse_date("30 April 2016")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
-        assert_eq!(
-            show(parse_date("Saturday 30 April 2016 10:22 GMT")),
-            "2016-04-30T10:22:00+00:00 time"
-        );
-        assert_eq!(
-            show(parse_date("Sept. 3, 2015, 9:05 a.m. EST")),
-            "2015-09-03T14:05:00+00:00 time"
-        );
+        assert_eq!(show(parse_date("Mon Jun 18, 2007 12:38pm EDT")), "2007-06-18T16:38:00+00:00 time");
+        assert_eq!(show(parse_date("April 30, 2016")), "2016-04-30T00:00:00+00:00 day");
+        assert_eq!(show(parse_date("30 April 2016")), "2016-04-30T00:00:00+00:00 day");
+        assert_eq!(show(parse_date("Saturday 30 April 2016 10:22 GMT")), "2016-04-30T10:22:00+00:00 time");
+        assert_eq!(show(parse_date("Sept. 3, 2015, 9:05 a.m. EST")), "2015-09-03T14:05:00+00:00 time");
         // A time in an unknown zone keeps only the day.
-        assert_eq!(
-            show(parse_date("May 1, 2016 10:00 XYZ")),
-            "2016-05-01T00:00:00+00:00 day"
-        );
+        assert_eq!(show(parse_date("May 1, 2016 10:00 XYZ")), "2016-05-01T00:00:00+00:00 day");
     }
 
     #[test]
@@ -372,19 +284,11 @@ mod tests {
     #[test]
     fn dates_in_paths() {
         assert_eq!(
-            show(date_in_path(
-                "reuters-news/20070618/us-ici-idUSL1818449720070618"
-            )),
+            show(date_in_path("reuters-news/20070618/us-ici-idUSL1818449720070618")),
             "2007-06-18T00:00:00+00:00 day"
         );
-        assert_eq!(
-            show(date_in_path("/news/2016/04/30/story.html")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
-        assert_eq!(
-            show(date_in_path("mee/2016-04-30-aleppo.txt")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
+        assert_eq!(show(date_in_path("/news/2016/04/30/story.html")), "2016-04-30T00:00:00+00:00 day");
+        assert_eq!(show(date_in_path("mee/2016-04-30-aleppo.txt")), "2016-04-30T00:00:00+00:00 day");
         assert_eq!(show(date_in_path("bbc/business/001.txt")), "none");
         assert_eq!(show(date_in_path("x/2016/13/40/a")), "none");
         assert_eq!(show(date_in_path("x/2016-04/30/a")), "none");
@@ -392,14 +296,8 @@ mod tests {
 
     #[test]
     fn date_lines_at_the_top_of_the_text() {
-        assert_eq!(
-            show(date_in_text("Published: 30 April 2016\n\nText.")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
-        assert_eq!(
-            show(date_in_text("\n2016-04-30\nText")),
-            "2016-04-30T00:00:00+00:00 day"
-        );
+        assert_eq!(show(date_in_text("Published: 30 April 2016\n\nText.")), "2016-04-30T00:00:00+00:00 day");
+        assert_eq!(show(date_in_text("\n2016-04-30\nText")), "2016-04-30T00:00:00+00:00 day");
         let sentence = "The war began on 15 March 2011 when protesters took to the streets of Deraa and other towns across the country.";
         assert_eq!(show(date_in_text(sentence)), "none");
         assert_eq!(show(date_in_text("a\nb\nc\nApril 30, 2016")), "none");

@@ -48,12 +48,7 @@ impl Normaliser {
     pub fn normalise(&self, raw: RawArticle, file: &CorpusFile, format: Format) -> Normalised {
         let mut remarks = Vec::new();
         let path = file.path.to_string_lossy().into_owned();
-        let url = raw
-            .url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(str::to_string);
+        let url = raw.url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
         let id = match (&url, &raw.locator) {
             (Some(url), _) => url.clone(),
             (None, Some(locator)) => format!("{path}#{locator}"),
@@ -84,6 +79,8 @@ impl Normaliser {
                     format: format.as_str().to_string(),
                 },
                 others: Vec::new(),
+                sketch: neardup::sketch(&format!("{title}\n{body}")),
+                story: String::new(),
                 title,
                 body,
                 entities,
@@ -103,22 +100,15 @@ impl Normaliser {
         if let Some(written) = raw.date.as_deref().filter(|d| !d.trim().is_empty()) {
             match dates::parse_date(written) {
                 Some(p) => return (Some(p), Some(Origin::Metadata)),
-                None => remarks.push(format!(
-                    "date {written:?} in the metadata is not a date newsdex can read"
-                )),
+                None => {
+                    remarks.push(format!("date {written:?} in the metadata is not a date newsdex can read"))
+                }
             }
         }
-        let url_path = url
-            .and_then(|u| url::Url::parse(u).ok())
-            .map(|u| u.path().to_string());
+        let url_path = url.and_then(|u| url::Url::parse(u).ok()).map(|u| u.path().to_string());
         let found = dates::date_in_path(path)
             .map(|p| (p, Origin::FilePath))
-            .or_else(|| {
-                url_path
-                    .as_deref()
-                    .and_then(dates::date_in_path)
-                    .map(|p| (p, Origin::UrlPath))
-            })
+            .or_else(|| url_path.as_deref().and_then(dates::date_in_path).map(|p| (p, Origin::UrlPath)))
             .or_else(|| dates::date_in_text(&raw.body).map(|p| (p, Origin::Text)));
         match found {
             Some((p, origin)) => (Some(p), Some(origin)),
@@ -143,16 +133,8 @@ impl Normaliser {
         }
         let by_rule = url
             .and_then(|u| self.rules.from_url(u).map(|n| (n, Origin::UrlHost)))
-            .or_else(|| {
-                self.rules
-                    .from_dateline(&raw.body)
-                    .map(|n| (n, Origin::AgencyTag))
-            })
-            .or_else(|| {
-                self.rules
-                    .from_signature(&raw.body)
-                    .map(|n| (n, Origin::Signature))
-            });
+            .or_else(|| self.rules.from_dateline(&raw.body).map(|n| (n, Origin::AgencyTag)))
+            .or_else(|| self.rules.from_signature(&raw.body).map(|n| (n, Origin::Signature)));
         if let Some((name, origin)) = by_rule {
             return (Some(name.to_string()), Some(origin));
         }
@@ -167,3 +149,4 @@ impl Normaliser {
     }
 }
 pub mod entities;
+pub mod neardup;

@@ -50,16 +50,13 @@ const DATELINE_BYTES: usize = 300;
 impl SourceRules {
     /// The rules shipped with newsdex.
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN_SOURCES, "index_schema/sources.toml")
-            .expect("shipped sources.toml is valid")
+        Self::parse(BUILTIN_SOURCES, "index_schema/sources.toml").expect("shipped sources.toml is valid")
     }
 
     /// Parses a rules file; `file` names it in error messages.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
-        let rules: RulesFile = toml::from_str(text).map_err(|e| Error::Config {
-            file: file.to_string(),
-            reason: e.to_string(),
-        })?;
+        let rules: RulesFile = toml::from_str(text)
+            .map_err(|e| Error::Config { file: file.to_string(), reason: e.to_string() })?;
         let mut compiled = SourceRules {
             by_name: HashMap::new(),
             by_host: HashMap::new(),
@@ -144,10 +141,7 @@ impl SourceRules {
     pub fn from_signature(&self, body: &str) -> Option<&str> {
         let start = floor_boundary(body, body.len().saturating_sub(SIGNATURE_TAIL_BYTES));
         let tail = &body[start..];
-        self.signatures
-            .iter()
-            .find(|(line, _)| tail.contains(line.as_str()))
-            .map(|(_, n)| n.as_str())
+        self.signatures.iter().find(|(line, _)| tail.contains(line.as_str())).map(|(_, n)| n.as_str())
     }
 }
 
@@ -162,9 +156,7 @@ fn floor_boundary(text: &str, index: usize) -> usize {
 
 fn bare_host(host: &str) -> String {
     let host = host.trim().trim_end_matches('.').to_lowercase();
-    host.strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host)
+    host.strip_prefix("www.").map(str::to_string).unwrap_or(host)
 }
 
 #[cfg(test)]
@@ -174,32 +166,14 @@ mod tests {
     #[test]
     fn shipped_rules_resolve_the_seed_outlet_and_wires() {
         let rules = SourceRules::builtin();
-        assert_eq!(
-            rules.canonical("www.middleeasteye.net").as_deref(),
-            Some("Middle East Eye")
-        );
+        assert_eq!(rules.canonical("www.middleeasteye.net").as_deref(), Some("Middle East Eye"));
         assert_eq!(rules.canonical("MEE").as_deref(), Some("Middle East Eye"));
-        assert_eq!(
-            rules.canonical("example.org").as_deref(),
-            Some("example.org")
-        );
-        assert_eq!(
-            rules.canonical("  Some   Paper ").as_deref(),
-            Some("Some Paper")
-        );
-        assert_eq!(
-            rules.from_url("http://uk.reuters.com/article/x"),
-            Some("Reuters")
-        );
+        assert_eq!(rules.canonical("example.org").as_deref(), Some("example.org"));
+        assert_eq!(rules.canonical("  Some   Paper ").as_deref(), Some("Some Paper"));
+        assert_eq!(rules.from_url("http://uk.reuters.com/article/x"), Some("Reuters"));
         assert_eq!(rules.from_url("https://example.com/x"), None);
-        assert_eq!(
-            rules.from_dateline(" AMSTERDAM/LONDON  (Reuters) - Britain's ICI"),
-            Some("Reuters")
-        );
-        assert_eq!(
-            rules.from_dateline("BEIRUT (AP) — Syrian"),
-            Some("Associated Press")
-        );
+        assert_eq!(rules.from_dateline(" AMSTERDAM/LONDON  (Reuters) - Britain's ICI"), Some("Reuters"));
+        assert_eq!(rules.from_dateline("BEIRUT (AP) — Syrian"), Some("Associated Press"));
         assert_eq!(rules.from_dateline("He said (Reuters) was wrong"), None);
         let seed = include_str!("../../sample_corpus/000_afe821fb16f557c1.txt");
         assert_eq!(rules.from_signature(seed), Some("Middle East Eye"));

@@ -10,6 +10,7 @@ use tantivy::{DateTime, TantivyDocument};
 use super::Fields;
 use crate::article::Article;
 use crate::extract::entities::{Entity, Kind};
+use crate::extract::neardup::Sketch;
 
 /// The document for `article`; unknown values are left out rather than stored empty.
 pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
@@ -28,10 +29,7 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
         }
     }
     let all: Vec<_> = article.publications().collect();
-    doc.add_text(
-        fields.publications,
-        serde_json::to_string(&all).expect("publications serialise"),
-    );
+    doc.add_text(fields.publications, serde_json::to_string(&all).expect("publications serialise"));
     if let Some(source) = &shown.source {
         doc.add_text(fields.source, source);
         doc.add_facet(fields.source_facet, Facet::from_path([source.as_str()]));
@@ -40,10 +38,7 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
         doc.add_text(fields.source_origin, origin.as_str());
     }
     if let Some(published) = shown.published {
-        doc.add_date(
-            fields.published,
-            DateTime::from_timestamp_secs(published.at.timestamp()),
-        );
+        doc.add_date(fields.published, DateTime::from_timestamp_secs(published.at.timestamp()));
         doc.add_text(fields.date_precision, published.precision.as_str());
     }
     if let Some(origin) = shown.date_origin {
@@ -58,16 +53,21 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
     for line in &article.furniture {
         doc.add_text(fields.furniture, line);
     }
+    if let Some(sketch) = &article.sketch {
+        doc.add_text(fields.sketch, sketch.to_hex());
+        for key in sketch.band_keys() {
+            doc.add_text(fields.story_bands, key);
+        }
+    }
+    doc.add_text(fields.story, &article.story);
+    doc.add_u64(fields.story_key, story_key(&article.story));
     add_entities(&mut doc, fields, &article.entities);
     doc
 }
 
 /// The article a stored document holds; `None` for a document newsdex did not write.
 pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> {
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str().map(str::to_string))
-    };
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string));
     let mut publications: Vec<crate::article::Publication> =
         serde_json::from_str(&text(fields.publications)?).ok()?;
     if publications.is_empty() {
@@ -79,19 +79,18 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         others: publications,
         title: text(fields.title).unwrap_or_default(),
         body: text(fields.body).unwrap_or_default(),
-        word_count: doc
-            .get_first(fields.word_count)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0),
+        word_count: doc.get_first(fields.word_count).and_then(|v| v.as_u64()).unwrap_or(0),
         content_hash: text(fields.content_hash)?,
-        entities: text(fields.entities)
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default(),
-        furniture: doc
-            .get_all(fields.furniture)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+        entities: text(fields.entities).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
+        furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        sketch: text(fields.sketch).and_then(|hex| Sketch::from_hex(&hex)),
+        story: text(fields.story).unwrap_or_default(),
     })
+}
+
+/// The story as a number, for grouping versions quickly (`--collapse`).
+pub fn story_key(story: &str) -> u64 {
+    u64::from_le_bytes(blake3::hash(story.as_bytes()).as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 /// Entities go in three forms: stored JSON for display, facets for counting, and lower-cased
@@ -100,10 +99,7 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity])
     if entities.is_empty() {
         return;
     }
-    doc.add_text(
-        fields.entities,
-        serde_json::to_string(entities).expect("entities serialise"),
-    );
+    doc.add_text(fields.entities, serde_json::to_string(entities).expect("entities serialise"));
     let mut places: BTreeSet<&str> = BTreeSet::new();
     for entity in entities {
         let name = entity.name.as_str();
@@ -127,10 +123,7 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity])
         doc.add_facet(fields.place, Facet::from_path([place]));
         doc.add_text(fields.place_key, place);
     }
-    for country in entities
-        .iter()
-        .filter(|e| e.kind == Kind::Place && e.is_actor())
-    {
+    for country in entities.iter().filter(|e| e.kind == Kind::Place && e.is_actor()) {
         doc.add_facet(fields.actor, Facet::from_path([country.name.as_str()]));
         doc.add_text(fields.actor_key, &country.name);
     }
@@ -175,6 +168,8 @@ mod tests {
                 mentions: 1,
             }],
             furniture: vec!["Sign up for our newsletter".into()],
+            sketch: crate::extract::neardup::sketch("one two three four five six seven eight nine"),
+            story: "https://x.example/a".into(),
         };
         article.add_publication(Publication {
             id: "/corpus/b.txt".into(),
@@ -184,10 +179,7 @@ mod tests {
         });
         let doc = to_document(&fields, &article);
         assert_eq!(from_document(&fields, &doc), Some(article));
-        let paths: Vec<&str> = doc
-            .get_all(fields.path)
-            .filter_map(|v| v.as_str())
-            .collect();
+        let paths: Vec<&str> = doc.get_all(fields.path).filter_map(|v| v.as_str()).collect();
         assert_eq!(paths, ["/corpus/b.txt", "/corpus/a.json"]);
     }
 }

@@ -64,12 +64,7 @@ impl Manifest {
                 };
             }
         }
-        Ok(Manifest {
-            path,
-            files,
-            staged: Vec::new(),
-            committed_len,
-        })
+        Ok(Manifest { path, files, staged: Vec::new(), committed_len })
     }
 
     /// The committed record of `path`.
@@ -111,9 +106,7 @@ impl Manifest {
             .open(&self.path)
             .map_err(|e| Error::io(&self.path, e))?;
         // A killed run may have left records past the committed length: cut them first.
-        journal
-            .set_len(self.committed_len)
-            .map_err(|e| Error::io(&self.path, e))?;
+        journal.set_len(self.committed_len).map_err(|e| Error::io(&self.path, e))?;
         let mut text = String::new();
         for (path, record) in self.staged.drain(..) {
             text.push_str(&format_line(&path, record.as_ref()));
@@ -122,9 +115,7 @@ impl Manifest {
                 None => self.files.remove(&path),
             };
         }
-        journal
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io(&self.path, e))?;
+        journal.write_all(text.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
         journal.sync_all().map_err(|e| Error::io(&self.path, e))?;
         self.committed_len += text.len() as u64;
         Ok(format!("{PAYLOAD_PREFIX}{}", self.committed_len))
@@ -133,29 +124,16 @@ impl Manifest {
 
 /// Paths are written with `%`, tab and newline escaped, so any file name fits on one line.
 fn escape(path: &str) -> String {
-    path.replace('%', "%25")
-        .replace('\t', "%09")
-        .replace('\n', "%0A")
-        .replace('\r', "%0D")
+    path.replace('%', "%25").replace('\t', "%09").replace('\n', "%0A").replace('\r', "%0D")
 }
 
 fn unescape(path: &str) -> String {
-    path.replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%09", "\t")
-        .replace("%25", "%")
+    path.replace("%0D", "\r").replace("%0A", "\n").replace("%09", "\t").replace("%25", "%")
 }
 
 fn format_line(path: &str, record: Option<&FileRecord>) -> String {
     match record {
-        Some(r) => format!(
-            "+\t{}\t{}\t{}\t{}\t{}\n",
-            escape(path),
-            r.size,
-            r.mtime_ns,
-            r.hash,
-            r.articles
-        ),
+        Some(r) => format!("+\t{}\t{}\t{}\t{}\t{}\n", escape(path), r.size, r.mtime_ns, r.hash, r.articles),
         None => format!("-\t{}\n", escape(path)),
     }
 }
@@ -182,12 +160,7 @@ mod tests {
     use super::*;
 
     fn record(size: u64) -> FileRecord {
-        FileRecord {
-            size,
-            mtime_ns: -5,
-            hash: "ab".into(),
-            articles: 2,
-        }
+        FileRecord { size, mtime_ns: -5, hash: "ab".into(), articles: 2 }
     }
 
     #[test]

@@ -70,12 +70,7 @@ impl NewsIndex {
         } else if exists {
             return Self::open(path);
         }
-        if path.is_dir()
-            && std::fs::read_dir(path)
-                .map_err(|e| Error::io(path, e))?
-                .next()
-                .is_some()
-        {
+        if path.is_dir() && std::fs::read_dir(path).map_err(|e| Error::io(path, e))?.next().is_some() {
             return Err(Error::Usage(format!(
                 "{} is a folder that is not empty and holds no newsdex index; choose another --index",
                 path.display()
@@ -88,26 +83,16 @@ impl NewsIndex {
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
         spec.register_tokenizers(&index)?;
         let fields = Fields::resolve(&index.schema())?;
-        Ok(NewsIndex {
-            index,
-            fields,
-            path: path.to_path_buf(),
-        })
+        Ok(NewsIndex { index, fields, path: path.to_path_buf() })
     }
 }
 
 /// Builds an empty index in a sibling folder and renames it into place, so that a run killed
 /// while creating leaves either no index or a whole one.
 fn create_atomically(path: &Path) -> Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let staging = parent.join(format!(".{name}.creating-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
@@ -119,8 +104,7 @@ fn create_atomically(path: &Path) -> Result<()> {
         created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
     };
     let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
-    std::fs::write(staging.join(META_FILE), text)
-        .map_err(|e| Error::io(staging.join(META_FILE), e))?;
+    std::fs::write(staging.join(META_FILE), text).map_err(|e| Error::io(staging.join(META_FILE), e))?;
     if path.is_dir() {
         // An empty folder is in the way (checked by the caller): replace it.
         std::fs::remove_dir(path).map_err(|e| Error::io(path, e))?;

@@ -11,8 +11,8 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, WhitespaceTokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, WhitespaceTokenizer,
 };
 
 use crate::error::{Error, Result};
@@ -86,6 +86,10 @@ pub struct Fields {
     pub entities: Field,
     pub publications: Field,
     pub furniture: Field,
+    pub sketch: Field,
+    pub story_bands: Field,
+    pub story: Field,
+    pub story_key: Field,
     pub person: Field,
     pub org: Field,
     pub place: Field,
@@ -98,10 +102,7 @@ pub struct Fields {
 }
 
 fn config_error(reason: impl Into<String>) -> Error {
-    Error::Config {
-        file: FILE.to_string(),
-        reason: reason.into(),
-    }
+    Error::Config { file: FILE.to_string(), reason: reason.into() }
 }
 
 impl SchemaSpec {
@@ -153,10 +154,7 @@ impl SchemaSpec {
                     builder.add_facet_field(&field.name, FacetOptions::default());
                 }
                 other => {
-                    return Err(config_error(format!(
-                        "field {:?}: unknown type {other:?}",
-                        field.name
-                    )));
+                    return Err(config_error(format!("field {:?}: unknown type {other:?}", field.name)));
                 }
             }
         }
@@ -167,32 +165,20 @@ impl SchemaSpec {
         let tokenizer = field.tokenizer.as_deref().unwrap_or("raw");
         if tokenizer == "none" {
             let opts = TextOptions::default();
-            return Ok(if field.stored {
-                opts.set_stored()
-            } else {
-                opts
-            });
+            return Ok(if field.stored { opts.set_stored() } else { opts });
         }
         if tokenizer != "raw" && !self.tokenizers.contains_key(tokenizer) {
-            return Err(config_error(format!(
-                "field {:?}: unknown tokenizer {tokenizer:?}",
-                field.name
-            )));
+            return Err(config_error(format!("field {:?}: unknown tokenizer {tokenizer:?}", field.name)));
         }
         let record = match field.record.as_deref().unwrap_or("basic") {
             "basic" => IndexRecordOption::Basic,
             "freq" => IndexRecordOption::WithFreqs,
             "position" => IndexRecordOption::WithFreqsAndPositions,
             other => {
-                return Err(config_error(format!(
-                    "field {:?}: unknown record {other:?}",
-                    field.name
-                )));
+                return Err(config_error(format!("field {:?}: unknown record {other:?}", field.name)));
             }
         };
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(record);
+        let indexing = TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record);
         let mut opts = TextOptions::default().set_indexing_options(indexing);
         if field.stored {
             opts = opts.set_stored();
@@ -219,9 +205,7 @@ impl TokenizerSpec {
             "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
             "raw" => TextAnalyzer::builder(RawTokenizer::default()).dynamic(),
             other => {
-                return Err(config_error(format!(
-                    "tokenizer {name:?}: unknown split {other:?}"
-                )));
+                return Err(config_error(format!("tokenizer {name:?}: unknown split {other:?}")));
             }
         };
         if let Some(limit) = self.max_token_length {
@@ -237,9 +221,7 @@ impl TokenizerSpec {
             None => {}
             Some("english") => builder = builder.filter_dynamic(Stemmer::new(Language::English)),
             Some(other) => {
-                return Err(config_error(format!(
-                    "tokenizer {name:?}: unknown stemmer {other:?}"
-                )));
+                return Err(config_error(format!("tokenizer {name:?}: unknown stemmer {other:?}")));
             }
         }
         Ok(builder.build())
@@ -250,9 +232,7 @@ impl Fields {
     /// Resolves every field newsdex uses; a missing one is a broken declaration.
     pub fn resolve(schema: &Schema) -> Result<Self> {
         let get = |name: &str| {
-            schema
-                .get_field(name)
-                .map_err(|_| config_error(format!("newsdex needs a field named {name:?}")))
+            schema.get_field(name).map_err(|_| config_error(format!("newsdex needs a field named {name:?}")))
         };
         Ok(Fields {
             id: get("id")?,
@@ -273,6 +253,10 @@ impl Fields {
             entities: get("entities")?,
             publications: get("publications")?,
             furniture: get("furniture")?,
+            sketch: get("sketch")?,
+            story_bands: get("story_bands")?,
+            story: get("story")?,
+            story_key: get("story_key")?,
             person: get("person")?,
             org: get("org")?,
             place: get("place")?,
@@ -300,9 +284,7 @@ mod tests {
         let mut analyzer = index.tokenizers().get("news_en").unwrap();
         let mut tokens = |text: &str| {
             let mut out = Vec::new();
-            analyzer
-                .token_stream(text)
-                .process(&mut |t| out.push(t.text.clone()));
+            analyzer.token_stream(text).process(&mut |t| out.push(t.text.clone()));
             out
         };
         assert_eq!(tokens("Strikes on Genève"), ["strike", "on", "genev"]);
@@ -311,20 +293,11 @@ mod tests {
 
     #[test]
     fn broken_declarations_are_explained() {
-        let unknown_tok =
-            "version = 1\n[[field]]\nname = \"title\"\ntype = \"text\"\ntokenizer = \"nope\"\n";
+        let unknown_tok = "version = 1\n[[field]]\nname = \"title\"\ntype = \"text\"\ntokenizer = \"nope\"\n";
         let err = SchemaSpec::parse(unknown_tok).unwrap().build().unwrap_err();
-        assert!(
-            err.to_string().contains("unknown tokenizer \"nope\""),
-            "{err}"
-        );
+        assert!(err.to_string().contains("unknown tokenizer \"nope\""), "{err}");
         let missing = "version = 1\n[[field]]\nname = \"title\"\ntype = \"text\"\n";
         let schema = SchemaSpec::parse(missing).unwrap().build().unwrap();
-        assert!(
-            Fields::resolve(&schema)
-                .unwrap_err()
-                .to_string()
-                .contains("\"id\"")
-        );
+        assert!(Fields::resolve(&schema).unwrap_err().to_string().contains("\"id\""));
     }
 }

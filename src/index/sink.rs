@@ -68,26 +68,14 @@ pub struct ArticleSink {
 impl ArticleSink {
     /// Opens the index's writer with `heap_mb` of memory over `threads` threads. Fails at
     /// once, naming the lock, when another process is writing the same index.
-    pub fn new(
-        index: &NewsIndex,
-        heap_mb: usize,
-        threads: usize,
-        commit_every: u64,
-    ) -> Result<Self> {
+    pub fn new(index: &NewsIndex, heap_mb: usize, threads: usize, commit_every: u64) -> Result<Self> {
         let threads = threads.clamp(1, 8);
         let heap = (heap_mb.max(16 * threads)) * 1024 * 1024;
-        let writer = index
-            .index
-            .writer_with_num_threads(threads, heap)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
-                other => Error::Engine(other),
-            })?;
-        let reader = index
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let writer = index.index.writer_with_num_threads(threads, heap).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
+            other => Error::Engine(other),
+        })?;
+        let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
         let state = State {
@@ -123,28 +111,13 @@ impl ArticleSink {
     }
 
     /// Replaces everything `path` contributed with `articles`, and records the file.
-    pub fn put_file(
-        &self,
-        path: &str,
-        record: FileRecord,
-        articles: Vec<Article>,
-    ) -> Result<FileOutcome> {
+    pub fn put_file(&self, path: &str, record: FileRecord, articles: Vec<Article>) -> Result<FileOutcome> {
         let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
         let mut outcome = FileOutcome::default();
-        Batch {
-            fields: &self.fields,
-            writer: &writer,
-            state: &mut state,
-        }
-        .detach_path(path)?;
+        Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path)?;
         for article in articles {
-            Batch {
-                fields: &self.fields,
-                writer: &writer,
-                state: &mut state,
-            }
-            .add(article, &mut outcome)?;
+            Batch { fields: &self.fields, writer: &writer, state: &mut state }.add(article, &mut outcome)?;
         }
         state.manifest.stage(path.to_string(), record);
         state.since_commit += outcome.indexed + 1;
@@ -160,12 +133,7 @@ impl ArticleSink {
     pub fn remove_file(&self, path: &str) -> Result<()> {
         let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
-        Batch {
-            fields: &self.fields,
-            writer: &writer,
-            state: &mut state,
-        }
-        .detach_path(path)?;
+        Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path)?;
         state.manifest.stage_removal(path.to_string());
         state.since_commit += 1;
         Ok(())
@@ -207,10 +175,7 @@ impl ArticleSink {
         writer.wait_merging_threads()?;
         let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
         self.reader.reload()?;
-        Ok(Committed {
-            commits: state.commits,
-            articles: self.reader.searcher().num_docs(),
-        })
+        Ok(Committed { commits: state.commits, articles: self.reader.searcher().num_docs() })
     }
 }
 
@@ -256,9 +221,7 @@ impl Batch<'_> {
         }
         if self.id_taken(&article.publication.id, &content)? {
             let renamed = format!("{}#{}", article.publication.id, &content[..12]);
-            outcome
-                .renamed
-                .push((article.publication.id.clone(), renamed.clone()));
+            outcome.renamed.push((article.publication.id.clone(), renamed.clone()));
             article.publication.id = renamed;
         }
         outcome.indexed += 1;
@@ -270,10 +233,7 @@ impl Batch<'_> {
         if let Some(live) = self.state.live.get(content) {
             return Ok(live.clone());
         }
-        Ok(self
-            .committed(self.fields.content_hash, content, 1)?
-            .into_iter()
-            .next())
+        Ok(self.committed(self.fields.content_hash, content, 1)?.into_iter().next())
     }
 
     /// Whether `id` names a different text, in this run or in the committed index.
@@ -281,10 +241,7 @@ impl Batch<'_> {
         if let Some(owner) = self.state.live_ids.get(id) {
             return Ok(owner.as_deref().is_some_and(|c| c != content));
         }
-        Ok(self
-            .committed(self.fields.id, id, 4)?
-            .iter()
-            .any(|a| a.content_hash != content))
+        Ok(self.committed(self.fields.id, id, 4)?.iter().any(|a| a.content_hash != content))
     }
 
     /// Up to `limit` committed articles whose raw `field` holds `value`.
@@ -294,14 +251,8 @@ impl Batch<'_> {
         if total == 0 {
             return Ok(Vec::new());
         }
-        let query = TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        );
-        let hits = searcher.search(
-            &query,
-            &TopDocs::with_limit(limit.min(total)).order_by_score(),
-        )?;
+        let query = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        let hits = searcher.search(&query, &TopDocs::with_limit(limit.min(total)).order_by_score())?;
         let mut articles = Vec::with_capacity(hits.len());
         for (_, address) in hits {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -312,32 +263,23 @@ impl Batch<'_> {
 
     fn write(&mut self, article: Article, replacing: Option<&str>) -> Result<()> {
         if let Some(old_id) = replacing {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.id, old_id));
+            self.writer.delete_term(Term::from_field_text(self.fields.id, old_id));
             if old_id != article.publication.id {
                 self.state.live_ids.insert(old_id.to_string(), None);
             }
         }
-        self.writer
-            .add_document(to_document(self.fields, &article))?;
+        self.writer.add_document(to_document(self.fields, &article))?;
         let content = article.content_hash.clone();
         for publication in article.publications() {
-            self.state
-                .live_paths
-                .entry(publication.path.clone())
-                .or_default()
-                .insert(content.clone());
+            self.state.live_paths.entry(publication.path.clone()).or_default().insert(content.clone());
         }
-        self.state
-            .live_ids
-            .insert(article.publication.id.clone(), Some(content.clone()));
+        self.state.live_ids.insert(article.publication.id.clone(), Some(content.clone()));
         self.state.live.insert(content, Some(article));
         Ok(())
     }
 
     fn delete(&mut self, content: &str, id: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.writer.delete_term(Term::from_field_text(self.fields.id, id));
         self.state.live_ids.insert(id.to_string(), None);
         self.state.live.insert(content.to_string(), None);
     }

@@ -56,11 +56,7 @@ pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Runs `job` into `index`.
 pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result<Summary> {
     let started = Instant::now();
-    let threads = if job.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        job.threads
-    };
+    let threads = if job.threads == 0 { rayon::current_num_threads() } else { job.threads };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -69,11 +65,8 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     let total = Mutex::new(Summary::default());
     let seen = Mutex::new(HashSet::new());
     let walked = pool.install(|| {
-        job.roots
-            .iter()
-            .flat_map(|root| corpus::walk(root, job.follow_links))
-            .par_bridge()
-            .try_for_each(|entry| {
+        job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links)).par_bridge().try_for_each(
+            |entry| {
                 if INTERRUPTED.load(Ordering::Relaxed) {
                     return Err(Error::Interrupted);
                 }
@@ -86,10 +79,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                         index_file(job, &sink, &file, &mut local, reporter)?;
                     }
                     Err((path, reason)) => {
-                        reporter.warn(&format!(
-                            "{}: skipped, unreadable: {reason}",
-                            path.display()
-                        ));
+                        reporter.warn(&format!("{}: skipped, unreadable: {reason}", path.display()));
                         local.skip("unreadable");
                     }
                 }
@@ -98,7 +88,8 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                 reporter.progress(&total);
                 drop(total);
                 sink.commit_if_due()
-            })
+            },
+        )
     });
     let mut summary = total.into_inner().unwrap_or_else(|p| p.into_inner());
     match walked {
@@ -142,16 +133,9 @@ fn handle_gone_files(
     summary: &mut Summary,
     reporter: &dyn Reporter,
 ) -> Result<()> {
-    let under_roots = |path: &str| {
-        job.roots
-            .iter()
-            .any(|root| Path::new(path).starts_with(root))
-    };
-    let mut gone: Vec<String> = sink
-        .manifest_paths()
-        .into_iter()
-        .filter(|p| under_roots(p) && !seen.contains(p))
-        .collect();
+    let under_roots = |path: &str| job.roots.iter().any(|root| Path::new(path).starts_with(root));
+    let mut gone: Vec<String> =
+        sink.manifest_paths().into_iter().filter(|p| under_roots(p) && !seen.contains(p)).collect();
     gone.sort();
     for path in gone {
         if job.prune {
@@ -160,9 +144,7 @@ fn handle_gone_files(
             sink.commit_if_due()?;
         } else {
             summary.gone += 1;
-            reporter.warn(&format!(
-                "{path}: no longer exists; its articles stay until a run with --prune"
-            ));
+            reporter.warn(&format!("{path}: no longer exists; its articles stay until a run with --prune"));
         }
     }
     Ok(())
@@ -202,20 +184,12 @@ fn index_file(
     let path = file.path.to_string_lossy().into_owned();
     let mtime_ns = modified_ns(&file.path);
     let known = sink.manifest_record(&path);
-    if known
-        .as_ref()
-        .is_some_and(|r| r.size == file.size && r.mtime_ns == mtime_ns)
-    {
+    if known.as_ref().is_some_and(|r| r.size == file.size && r.mtime_ns == mtime_ns) {
         summary.unchanged += 1;
         return Ok(());
     }
     let shown = file.path.display();
-    let record = |hash: String, articles: u32| FileRecord {
-        size: file.size,
-        mtime_ns,
-        hash,
-        articles,
-    };
+    let record = |hash: String, articles: u32| FileRecord { size: file.size, mtime_ns, hash, articles };
     let read = match corpus::read_file(&file.path, &job.read) {
         Ok(read) => read,
         Err(skip) => {
@@ -238,10 +212,7 @@ fn index_file(
         summary.new += 1
     }
     if !job.normaliser.boilerplate.is_learned() {
-        summary.furniture_learned = job
-            .normaliser
-            .boilerplate
-            .learn_with(|| sample_line_stats(job)) as u64;
+        summary.furniture_learned = job.normaliser.boilerplate.learn_with(|| sample_line_stats(job)) as u64;
     }
     summary.bytes += file.size;
     if let Some(encoding) = read.decoded_from {
@@ -281,11 +252,7 @@ fn index_file(
 /// sample whatever the timing), for learning each source's furniture.
 fn sample_line_stats(job: &IndexJob) -> LineStats {
     let mut stats = LineStats::default();
-    let files = job
-        .roots
-        .iter()
-        .flat_map(|root| corpus::walk(root, job.follow_links))
-        .flatten();
+    let files = job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links)).flatten();
     for file in files.take(job.normaliser.boilerplate.sample_files()) {
         let Ok(read) = corpus::read_file(&file.path, &job.read) else {
             continue;
@@ -301,13 +268,9 @@ fn report_outcome(outcome: &FileOutcome, summary: &mut Summary, reporter: &dyn R
     summary.articles += outcome.indexed - outcome.duplicates.len() as u64;
     summary.duplicates += outcome.duplicates.len() as u64;
     for (dropped, kept) in &outcome.duplicates {
-        reporter.warn(&format!(
-            "{dropped}: exact duplicate of {kept}, indexed once with both publications"
-        ));
+        reporter.warn(&format!("{dropped}: exact duplicate of {kept}, indexed once with both publications"));
     }
     for (taken, used) in &outcome.renamed {
-        reporter.warn(&format!(
-            "{taken}: id already used by a different article, indexed as {used}"
-        ));
+        reporter.warn(&format!("{taken}: id already used by a different article, indexed as {used}"));
     }
 }

@@ -81,16 +81,8 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rate = if self.seconds > 0.0 {
-            self.articles as f64 / self.seconds
-        } else {
-            0.0
-        };
-        let verb = if self.interrupted {
-            "interrupted after indexing"
-        } else {
-            "indexed"
-        };
+        let rate = if self.seconds > 0.0 { self.articles as f64 / self.seconds } else { 0.0 };
+        let verb = if self.interrupted { "interrupted after indexing" } else { "indexed" };
         let read = self.new + self.changed;
         let size = human_bytes(self.bytes);
         writeln!(
@@ -98,72 +90,31 @@ impl fmt::Display for Summary {
             "{verb} {} articles from {read} files ({size}) in {:.2} s, {rate:.0} articles/s",
             self.articles, self.seconds
         )?;
-        let (new, changed, unchanged, removed) =
-            (self.new, self.changed, self.unchanged, self.removed);
-        write!(
-            f,
-            "  files: {new} new, {changed} changed, {unchanged} unchanged, {removed} removed"
-        )?;
+        let (new, changed, unchanged, removed) = (self.new, self.changed, self.unchanged, self.removed);
+        write!(f, "  files: {new} new, {changed} changed, {unchanged} unchanged, {removed} removed")?;
         if self.gone > 0 {
-            write!(
-                f,
-                ", {} gone (their articles stay until --prune)",
-                self.gone
-            )?;
+            write!(f, ", {} gone (their articles stay until --prune)", self.gone)?;
         }
         writeln!(f)?;
-        writeln!(
-            f,
-            "  without date: {}, without source: {}",
-            self.undated, self.sourceless
-        )?;
+        writeln!(f, "  without date: {}, without source: {}", self.undated, self.sourceless)?;
         if self.duplicates > 0 {
-            writeln!(
-                f,
-                "  exact duplicates: {} (indexed once, every publication kept)",
-                self.duplicates
-            )?;
+            writeln!(f, "  exact duplicates: {} (indexed once, every publication kept)", self.duplicates)?;
         }
         if self.furniture_learned > 0 {
-            writeln!(
-                f,
-                "  furniture: {} recurring lines learned per source",
-                self.furniture_learned
-            )?;
+            writeln!(f, "  furniture: {} recurring lines learned per source", self.furniture_learned)?;
         }
         if self.records_rejected > 0 {
-            writeln!(
-                f,
-                "  records rejected inside files: {}",
-                self.records_rejected
-            )?;
+            writeln!(f, "  records rejected inside files: {}", self.records_rejected)?;
         }
         if self.decoded > 0 {
-            writeln!(
-                f,
-                "  files decoded from a legacy encoding: {}",
-                self.decoded
-            )?;
+            writeln!(f, "  files decoded from a legacy encoding: {}", self.decoded)?;
         }
         if !self.skipped.is_empty() {
-            let reasons: Vec<String> = self
-                .skipped
-                .iter()
-                .map(|(r, n)| format!("{r} {n}"))
-                .collect();
-            writeln!(
-                f,
-                "  files skipped: {} ({})",
-                self.files_skipped(),
-                reasons.join(", ")
-            )?;
+            let reasons: Vec<String> = self.skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            writeln!(f, "  files skipped: {} ({})", self.files_skipped(), reasons.join(", "))?;
         }
         let plural = if self.commits == 1 { "" } else { "s" };
-        writeln!(
-            f,
-            "  index: {} articles after {} commit{plural}",
-            self.index_articles, self.commits
-        )
+        writeln!(f, "  index: {} articles after {} commit{plural}", self.index_articles, self.commits)
     }
 }
 
@@ -182,30 +133,15 @@ mod tests {
 
     #[test]
     fn merge_adds_counts_and_reasons() {
-        let mut a = Summary {
-            files: 2,
-            articles: 1,
-            ..Summary::default()
-        };
+        let mut a = Summary { files: 2, articles: 1, ..Summary::default() };
         a.skip("empty");
-        let mut b = Summary {
-            files: 3,
-            articles: 2,
-            undated: 1,
-            ..Summary::default()
-        };
+        let mut b = Summary { files: 3, articles: 2, undated: 1, ..Summary::default() };
         b.skip("empty");
         b.skip("binary");
         a.merge(&b);
-        assert_eq!(
-            (a.files, a.articles, a.undated, a.files_skipped()),
-            (5, 3, 1, 3)
-        );
+        assert_eq!((a.files, a.articles, a.undated, a.files_skipped()), (5, 3, 1, 3));
         assert_eq!(a.skipped["empty"], 2);
         let text = a.to_string();
-        assert!(
-            text.contains("files skipped: 3 (binary 1, empty 2)"),
-            "{text}"
-        );
+        assert!(text.contains("files skipped: 3 (binary 1, empty 2)"), "{text}");
     }
 }

@@ -11,11 +11,7 @@ use crate::query::facets::{FacetCounts, Histogram};
 const BAR_WIDTH: u64 = 40;
 
 fn bar(count: u64, max: u64) -> String {
-    let cells = if max == 0 {
-        0
-    } else {
-        (count * BAR_WIDTH).div_ceil(max)
-    };
+    let cells = if max == 0 { 0 } else { (count * BAR_WIDTH).div_ceil(max) };
     "█".repeat(cells as usize)
 }
 
@@ -34,34 +30,19 @@ pub fn print_facets(
     }
     match format {
         OutputFormat::Table => {
-            let width = counts
-                .values
-                .iter()
-                .map(|v| v.value.chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(label.len());
+            let width =
+                counts.values.iter().map(|v| v.value.chars().count()).max().unwrap_or(0).max(label.len());
             let max = counts.values.iter().map(|v| v.count).max().unwrap_or(0);
             writeln!(out, "{label:<width$}  articles")?;
             for v in &counts.values {
-                writeln!(
-                    out,
-                    "{:<width$}  {:>8}  {}",
-                    v.value,
-                    v.count,
-                    bar(v.count, max)
-                )?;
+                writeln!(out, "{:<width$}  {:>8}  {}", v.value, v.count, bar(v.count, max))?;
             }
             Ok(())
         }
         OutputFormat::Json => {
             serde_json::to_writer_pretty(
                 &mut *out,
-                &Doc {
-                    total: counts.total,
-                    by: label,
-                    values: &counts.values,
-                },
+                &Doc { total: counts.total, by: label, values: &counts.values },
             )?;
             writeln!(out)
         }
@@ -84,30 +65,14 @@ pub fn print_facets(
 }
 
 /// Prints a date histogram.
-pub fn print_histogram(
-    out: &mut dyn Write,
-    histogram: &Histogram,
-    format: OutputFormat,
-) -> io::Result<()> {
+pub fn print_histogram(out: &mut dyn Write, histogram: &Histogram, format: OutputFormat) -> io::Result<()> {
     match format {
         OutputFormat::Table => {
             let max = histogram.buckets.iter().map(|b| b.count).max().unwrap_or(0);
-            let width = histogram
-                .buckets
-                .iter()
-                .map(|b| b.period.len())
-                .max()
-                .unwrap_or(6)
-                .max(6);
+            let width = histogram.buckets.iter().map(|b| b.period.len()).max().unwrap_or(6).max(6);
             writeln!(out, "{:<width$}  articles", "period")?;
             for b in &histogram.buckets {
-                writeln!(
-                    out,
-                    "{:<width$}  {:>8}  {}",
-                    b.period,
-                    b.count,
-                    bar(b.count, max)
-                )?;
+                writeln!(out, "{:<width$}  {:>8}  {}", b.period, b.count, bar(b.count, max))?;
             }
             Ok(())
         }
@@ -126,11 +91,7 @@ pub fn print_histogram(
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(["period", "start", "count"])?;
             for b in &histogram.buckets {
-                writer.write_record([
-                    b.period.as_str(),
-                    &b.start.to_string(),
-                    &b.count.to_string(),
-                ])?;
+                writer.write_record([b.period.as_str(), &b.start.to_string(), &b.count.to_string()])?;
             }
             writer.flush()
         }

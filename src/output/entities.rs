@@ -39,11 +39,7 @@ pub fn print_entities_table(out: &mut dyn Write, articles: &[ArticleEntities]) -
             Some(l) => writeln!(out, "{} ({l})", article.title)?,
             None => writeln!(out, "{}", article.title)?,
         }
-        writeln!(
-            out,
-            "  {:<7} {:<40} {:>8}  {:<5}  written as",
-            "kind", "name", "mentions", "actor"
-        )?;
+        writeln!(out, "  {:<7} {:<40} {:>8}  {:<5}  written as", "kind", "name", "mentions", "actor")?;
         for e in &article.entities {
             let name = match &e.entity.country {
                 Some(c) if *c != e.entity.name => format!("{} ({c})", e.entity.name),
@@ -66,11 +62,7 @@ pub fn print_entities_table(out: &mut dyn Write, articles: &[ArticleEntities]) -
 
 /// Prints evaluation scores as a table.
 pub fn print_evaluation_table(out: &mut dyn Write, evaluation: &Evaluation) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} documents, {} tokens",
-        evaluation.documents, evaluation.tokens
-    )?;
+    writeln!(out, "{} documents, {} tokens", evaluation.documents, evaluation.tokens)?;
     writeln!(
         out,
         "{:<6} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7}",
@@ -80,13 +72,7 @@ pub fn print_evaluation_table(out: &mut dyn Write, evaluation: &Evaluation) -> i
         writeln!(
             out,
             "{:<6} {:>9.3} {:>7.3} {:>7.3} {:>7} {:>7} {:>7}",
-            s.label,
-            s.precision,
-            s.recall,
-            s.f1,
-            s.true_positives,
-            s.false_positives,
-            s.false_negatives
+            s.label, s.precision, s.recall, s.f1, s.true_positives, s.false_positives, s.false_negatives
         )?;
     }
     Ok(())

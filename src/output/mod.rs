@@ -53,12 +53,7 @@ pub fn print_results(
     format: OutputFormat,
     style: &TableStyle,
 ) -> io::Result<()> {
-    let records = || {
-        results.hits.iter().enumerate().map(|(i, hit)| Record {
-            rank: offset + i + 1,
-            hit,
-        })
-    };
+    let records = || results.hits.iter().enumerate().map(|(i, hit)| Record { rank: offset + i + 1, hit });
     match format {
         OutputFormat::Table => table::print(out, &results.hits, style),
         OutputFormat::Json => {
@@ -113,9 +108,7 @@ fn print_csv<'a>(out: &mut dyn Write, records: impl Iterator<Item = Record<'a>>)
             rank.to_string(),
             hit.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
             hit.id.clone(),
-            hit.published
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                .unwrap_or_default(),
+            hit.published.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default(),
             opt(&hit.date_precision),
             opt(&hit.source),
             hit.title.clone(),
@@ -128,17 +121,8 @@ fn print_csv<'a>(out: &mut dyn Write, records: impl Iterator<Item = Record<'a>>)
             opt(&hit.date_origin),
             opt(&hit.source_origin),
             hit.content_hash.clone(),
-            hit.snippet
-                .text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-            hit.entities
-                .iter()
-                .take(10)
-                .map(|e| e.name.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
+            hit.snippet.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            hit.entities.iter().take(10).map(|e| e.name.as_str()).collect::<Vec<_>>().join("; "),
         ])?;
     }
     writer.flush()

@@ -15,12 +15,7 @@ pub fn print_stats(out: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
     for (name, n) in &stats.top_sources {
         writeln!(out, "                {n:>8}  {name}")?;
     }
-    writeln!(
-        out,
-        "dates:          {} to {}",
-        day(stats.first_day),
-        day(stats.last_day)
-    )?;
+    writeln!(out, "dates:          {} to {}", day(stats.first_day), day(stats.last_day))?;
     writeln!(out, "without date:   {}", stats.undated)?;
     writeln!(out, "without source: {}", stats.sourceless)?;
     writeln!(out, "size on disk:   {}", human_bytes(stats.bytes_on_disk))?;
@@ -36,11 +31,7 @@ pub fn print_stats(out: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
                 s["changed"],
                 s["unchanged"],
                 s["removed"],
-                if s["interrupted"] == true {
-                    " (interrupted)"
-                } else {
-                    ""
-                }
+                if s["interrupted"] == true { " (interrupted)" } else { "" }
             )
         }
         None => writeln!(out, "last run:       -"),

@@ -25,16 +25,10 @@ pub fn print(out: &mut dyn Write, hits: &[Hit], style: &TableStyle) -> io::Resul
         .unwrap_or(1)
         .min(SOURCE_WIDTH);
     for hit in hits {
-        let date = hit
-            .published
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "(no date)".into());
+        let date =
+            hit.published.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "(no date)".into());
         let source = fit(hit.source.as_deref().unwrap_or("-"), width);
-        let title = if hit.title.is_empty() {
-            "(no title)"
-        } else {
-            hit.title.as_str()
-        };
+        let title = if hit.title.is_empty() { "(no title)" } else { hit.title.as_str() };
         writeln!(out, "{date:<10}  {source:<width$}  {title}")?;
         let snippet = marked(&hit.snippet.text, &hit.snippet.highlights, style);
         if !snippet.is_empty() {
@@ -65,19 +59,11 @@ fn fit(text: &str, width: usize) -> String {
 
 /// The snippet with its highlighted ranges marked, on one line.
 fn marked(text: &str, highlights: &[(usize, usize)], style: &TableStyle) -> String {
-    let (open, close) = if style.color {
-        ("\x1b[1;31m", "\x1b[0m")
-    } else {
-        ("**", "**")
-    };
+    let (open, close) = if style.color { ("\x1b[1;31m", "\x1b[0m") } else { ("**", "**") };
     let mut out = String::with_capacity(text.len() + highlights.len() * 8);
     let mut at = 0;
     for &(start, end) in highlights {
-        if start < at
-            || end > text.len()
-            || !text.is_char_boundary(start)
-            || !text.is_char_boundary(end)
-        {
+        if start < at || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
             continue;
         }
         out.push_str(&text[at..start]);
@@ -97,10 +83,7 @@ mod tests {
     #[test]
     fn highlights_are_marked_and_lines_joined() {
         let plain = TableStyle { color: false };
-        assert_eq!(
-            marked("air raids on\nAleppo", &[(13, 19)], &plain),
-            "air raids on **Aleppo**"
-        );
+        assert_eq!(marked("air raids on\nAleppo", &[(13, 19)], &plain), "air raids on **Aleppo**");
         assert_eq!(marked("abc", &[(0, 1), (0, 2)], &plain), "**a**bc");
     }
 

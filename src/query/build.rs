@@ -21,42 +21,26 @@ pub fn is_match_all(text: &str) -> bool {
 }
 
 /// The full query of `request`, and its text part alone (for snippets).
-pub fn build_query(
-    index: &NewsIndex,
-    request: &SearchRequest,
-) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
+pub fn build_query(index: &NewsIndex, request: &SearchRequest) -> Result<(Box<dyn Query>, Box<dyn Query>)> {
     if let (Some(from), Some(to)) = (request.from, request.to)
         && from > to
     {
-        return Err(Error::Usage(format!(
-            "--from {from} is after --to {to}: no day can match"
-        )));
+        return Err(Error::Usage(format!("--from {from} is after --to {to}: no day can match")));
     }
     let text = parse_text(index, request.text.as_deref())?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
     let fields = &index.fields;
     if !request.sources.is_empty() {
         let rules = SourceRules::builtin();
-        let names: Vec<String> = request
-            .sources
-            .iter()
-            .filter_map(|s| rules.canonical(s))
-            .collect();
+        let names: Vec<String> = request.sources.iter().filter_map(|s| rules.canonical(s)).collect();
         clauses.push((Occur::Must, any_of(fields.source, &names)));
     }
     if !request.entities.is_empty() {
         let extractor = Extractor::builtin()?;
-        clauses.extend(entity_clauses(
-            fields,
-            extractor.lexicon(),
-            &request.entities,
-        ));
+        clauses.extend(entity_clauses(fields, extractor.lexicon(), &request.entities));
     }
     if request.from.is_some() || request.to.is_some() {
-        clauses.push((
-            Occur::Must,
-            Box::new(date_range(fields, request.from, request.to)),
-        ));
+        clauses.push((Occur::Must, Box::new(date_range(fields, request.from, request.to))));
     }
     Ok((Box::new(BooleanQuery::new(clauses)), text))
 }
@@ -71,10 +55,7 @@ fn parse_text(index: &NewsIndex, text: Option<&str>) -> Result<Box<dyn Query>> {
     let mut parser = QueryParser::for_index(&index.index, vec![fields.title, fields.body]);
     parser.set_conjunction_by_default();
     parser.set_field_boost(fields.title, 2.0);
-    parser.parse_query(text).map_err(|e| Error::Query {
-        query: text.to_string(),
-        reason: e.to_string(),
-    })
+    parser.parse_query(text).map_err(|e| Error::Query { query: text.to_string(), reason: e.to_string() })
 }
 
 /// Matches documents whose lower-cased keyword `field` is any of `names`.
@@ -83,10 +64,7 @@ fn any_of(field: Field, names: &[String]) -> Box<dyn Query> {
         .iter()
         .map(|name| {
             let term = Term::from_field_text(field, &name.to_lowercase());
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-            )
+            (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
         .collect();
     Box::new(BooleanQuery::new(terms))
@@ -108,17 +86,11 @@ fn entity_clauses(
         (&filters.persons, &[Kind::Person], fields.person_key),
         (&filters.orgs, &[Kind::Org], fields.org_key),
         (&filters.places, &[Kind::Place], fields.place_key),
-        (
-            &filters.actors,
-            &[Kind::Person, Kind::Org, Kind::Place],
-            fields.actor_key,
-        ),
+        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor_key),
     ];
     groups
         .into_iter()
-        .flat_map(|(names, kinds, field)| {
-            names.iter().map(move |name| (resolve(kinds, name), field))
-        })
+        .flat_map(|(names, kinds, field)| names.iter().map(move |name| (resolve(kinds, name), field)))
         .map(|(name, field)| (Occur::Must, any_of(field, &[name])))
         .collect()
 }
@@ -129,15 +101,10 @@ fn date_range(fields: &Fields, from: Option<NaiveDate>, to: Option<NaiveDate>) -
         Term::from_field_date_for_search(fields.published, DateTime::from_timestamp_secs(secs))
     };
     let lower = from.map_or(RangeBound::Unbounded, |d| RangeBound::Included(at(d)));
-    let upper = to
-        .and_then(|d| d.succ_opt())
-        .map_or(RangeBound::Unbounded, |d| RangeBound::Excluded(at(d)));
+    let upper = to.and_then(|d| d.succ_opt()).map_or(RangeBound::Unbounded, |d| RangeBound::Excluded(at(d)));
     if matches!(lower, RangeBound::Unbounded) && matches!(upper, RangeBound::Unbounded) {
         // `--to` on the last representable day: every dated article.
-        RangeQuery::new(
-            RangeBound::Included(at(NaiveDate::MIN)),
-            RangeBound::Unbounded,
-        )
+        RangeQuery::new(RangeBound::Included(at(NaiveDate::MIN)), RangeBound::Unbounded)
     } else {
         RangeQuery::new(lower, upper)
     }
@@ -165,20 +132,10 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
     let searcher = index.index.reader()?.searcher();
     let fields = &index.fields;
     let groups: [(&Vec<String>, &[Kind], Field, &'static str); 4] = [
-        (
-            &filters.persons,
-            &[Kind::Person],
-            fields.person_key,
-            "--person",
-        ),
+        (&filters.persons, &[Kind::Person], fields.person_key, "--person"),
         (&filters.orgs, &[Kind::Org], fields.org_key, "--org"),
         (&filters.places, &[Kind::Place], fields.place_key, "--place"),
-        (
-            &filters.actors,
-            &[Kind::Person, Kind::Org, Kind::Place],
-            fields.actor_key,
-            "--actor",
-        ),
+        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor_key, "--actor"),
     ];
     let mut unknown = Vec::new();
     for (names, kinds, field, option) in groups {
@@ -192,11 +149,7 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
                 continue;
             }
             let suggestions = keys_containing(&searcher, field, &resolved)?;
-            unknown.push(UnknownName {
-                option,
-                name: resolved,
-                suggestions,
-            });
+            unknown.push(UnknownName { option, name: resolved, suggestions });
         }
     }
     Ok(unknown)
@@ -206,10 +159,7 @@ fn keys_containing(searcher: &tantivy::Searcher, field: Field, word: &str) -> Re
     let mut found = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted
-            .terms()
-            .stream()
-            .map_err(|e| Error::Engine(e.into()))?;
+        let mut stream = inverted.terms().stream().map_err(|e| Error::Engine(e.into()))?;
         while stream.advance() {
             let key = String::from_utf8_lossy(stream.key());
             if key.split([' ', '-']).any(|w| w == word) {

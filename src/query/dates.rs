@@ -16,24 +16,12 @@ pub enum Bound {
 
 /// Parses a `--from`/`--to` value into the first or last day of the period it names.
 pub fn parse_day(value: &str, bound: Bound) -> Result<NaiveDate> {
-    let arg = if bound == Bound::Start {
-        "--from"
-    } else {
-        "--to"
-    };
-    let fail = |reason: &str| Error::DateArg {
-        arg,
-        value: value.to_string(),
-        reason: reason.to_string(),
-    };
+    let arg = if bound == Bound::Start { "--from" } else { "--to" };
+    let fail = |reason: &str| Error::DateArg { arg, value: value.to_string(), reason: reason.to_string() };
     let parts: Vec<&str> = value.trim().split('-').collect();
     let numbers: Vec<u32> = parts
         .iter()
-        .map(|p| {
-            p.parse::<u32>()
-                .ok()
-                .filter(|_| !p.is_empty() && p.len() <= 4)
-        })
+        .map(|p| p.parse::<u32>().ok().filter(|_| !p.is_empty() && p.len() <= 4))
         .collect::<Option<_>>()
         .ok_or_else(|| fail("not a date"))?;
     if parts[0].len() != 4 {
@@ -48,30 +36,17 @@ pub fn parse_day(value: &str, bound: Bound) -> Result<NaiveDate> {
         }
         .ok_or_else(|| fail("year out of range"))?),
         [_, month] => {
-            let first =
-                NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| fail("no such month"))?;
-            Ok(if bound == Bound::Start {
-                first
-            } else {
-                last_day_of_month(first)
-            })
+            let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| fail("no such month"))?;
+            Ok(if bound == Bound::Start { first } else { last_day_of_month(first) })
         }
-        [_, month, day] => {
-            NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| fail("no such day"))
-        }
+        [_, month, day] => NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| fail("no such day")),
         _ => Err(fail("too many parts")),
     }
 }
 
 fn last_day_of_month(first: NaiveDate) -> NaiveDate {
-    let (y, m) = if first.month() == 12 {
-        (first.year() + 1, 1)
-    } else {
-        (first.year(), first.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1)
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(first)
+    let (y, m) = if first.month() == 12 { (first.year() + 1, 1) } else { (first.year(), first.month() + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(first)
 }
 
 #[cfg(test)]
@@ -79,9 +54,7 @@ mod tests {
     use super::*;
 
     fn day(s: &str, b: Bound) -> String {
-        parse_day(s, b)
-            .map(|d| d.to_string())
-            .unwrap_or_else(|e| e.to_string())
+        parse_day(s, b).map(|d| d.to_string()).unwrap_or_else(|e| e.to_string())
     }
 
     #[test]

@@ -69,24 +69,14 @@ pub fn facet_counts(
         FacetBy::Place => "place",
         FacetBy::Source => "source_facet",
         FacetBy::Year | FacetBy::Month => {
-            let period = if by == FacetBy::Year {
-                Period::Year
-            } else {
-                Period::Month
-            };
+            let period = if by == FacetBy::Year { Period::Year } else { Period::Month };
             let histogram = date_histogram_of(index, &*query, period)?;
             let values = histogram
                 .buckets
                 .into_iter()
-                .map(|b| FacetCount {
-                    value: b.period,
-                    count: b.count,
-                })
+                .map(|b| FacetCount { value: b.period, count: b.count })
                 .collect();
-            return Ok(FacetCounts {
-                total: histogram.total,
-                values,
-            });
+            return Ok(FacetCounts { total: histogram.total, values });
         }
     };
     let mut collector = FacetCollector::for_field(field);
@@ -96,11 +86,7 @@ pub fn facet_counts(
         .top_k("/", top)
         .into_iter()
         .map(|(facet, count)| FacetCount {
-            value: facet
-                .to_path()
-                .last()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+            value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
             count,
         })
         .collect();
@@ -143,21 +129,13 @@ pub struct Histogram {
 }
 
 /// Counts the articles `request` matches per `period`.
-pub fn date_histogram(
-    index: &NewsIndex,
-    request: &SearchRequest,
-    period: Period,
-) -> Result<Histogram> {
+pub fn date_histogram(index: &NewsIndex, request: &SearchRequest, period: Period) -> Result<Histogram> {
     let (query, _) = build_query(index, request)?;
     date_histogram_of(index, &*query, period)
 }
 
 /// Counts the articles `query` matches per `period`.
-pub fn date_histogram_of(
-    index: &NewsIndex,
-    query: &dyn Query,
-    period: Period,
-) -> Result<Histogram> {
+pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
     let searcher = index.index.reader()?.searcher();
     let (total, (days, undated)) = searcher.search(query, &(Count, DayCounts))?;
     let mut by_start: BTreeMap<NaiveDate, u64> = BTreeMap::new();
@@ -165,26 +143,15 @@ pub fn date_histogram_of(
         *by_start.entry(period_start(day, period)).or_default() += n;
     }
     let mut buckets = Vec::new();
-    if let (Some(first), Some(last)) = (
-        by_start.keys().next().copied(),
-        by_start.keys().last().copied(),
-    ) {
+    if let (Some(first), Some(last)) = (by_start.keys().next().copied(), by_start.keys().last().copied()) {
         let mut start = first;
         while start <= last {
             let count = by_start.get(&start).copied().unwrap_or(0);
-            buckets.push(Bucket {
-                period: label(start, period),
-                start,
-                count,
-            });
+            buckets.push(Bucket { period: label(start, period), start, count });
             start = next_start(start, period);
         }
     }
-    Ok(Histogram {
-        total,
-        undated,
-        buckets,
-    })
+    Ok(Histogram { total, undated, buckets })
 }
 
 fn period_start(day: NaiveDate, period: Period) -> NaiveDate {
@@ -200,12 +167,8 @@ fn next_start(start: NaiveDate, period: Period) -> NaiveDate {
     match period {
         Period::Day => start + Duration::days(1),
         Period::Week => start + Duration::days(7),
-        Period::Month => start
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(NaiveDate::MAX),
-        Period::Year => start
-            .checked_add_months(chrono::Months::new(12))
-            .unwrap_or(NaiveDate::MAX),
+        Period::Month => start.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX),
+        Period::Year => start.checked_add_months(chrono::Months::new(12)).unwrap_or(NaiveDate::MAX),
     }
 }
 
@@ -235,11 +198,7 @@ impl Collector for DayCounts {
     type Child = DaySegment;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<DaySegment> {
-        Ok(DaySegment {
-            column: segment.fast_fields().date("published")?,
-            days: BTreeMap::new(),
-            undated: 0,
-        })
+        Ok(DaySegment { column: segment.fast_fields().date("published")?, days: BTreeMap::new(), undated: 0 })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -265,8 +224,8 @@ impl SegmentCollector for DaySegment {
     fn collect(&mut self, doc: DocId, _: Score) {
         match self.column.first(doc) {
             Some(at) => {
-                let day = DateTime::<Utc>::from_timestamp(at.into_timestamp_secs(), 0)
-                    .map(|d| d.date_naive());
+                let day =
+                    DateTime::<Utc>::from_timestamp(at.into_timestamp_secs(), 0).map(|d| d.date_naive());
                 if let Some(day) = day {
                     *self.days.entry(day).or_default() += 1;
                 }
@@ -287,20 +246,11 @@ mod tests {
     #[test]
     fn periods_start_and_are_labelled() {
         let day = NaiveDate::from_ymd_opt(2016, 5, 4).unwrap();
-        assert_eq!(
-            label(period_start(day, Period::Week), Period::Week),
-            "2016-W18"
-        );
+        assert_eq!(label(period_start(day, Period::Week), Period::Week), "2016-W18");
         assert_eq!(period_start(day, Period::Week).to_string(), "2016-05-02");
-        assert_eq!(
-            label(period_start(day, Period::Month), Period::Month),
-            "2016-05"
-        );
+        assert_eq!(label(period_start(day, Period::Month), Period::Month), "2016-05");
         let new_year = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
-        assert_eq!(
-            label(period_start(new_year, Period::Week), Period::Week),
-            "2015-W53"
-        );
+        assert_eq!(label(period_start(new_year, Period::Week), Period::Week), "2015-W53");
         assert_eq!(
             next_start(NaiveDate::from_ymd_opt(2016, 12, 1).unwrap(), Period::Month).to_string(),
             "2017-01-01"

@@ -65,8 +65,7 @@ pub struct Hit {
 }
 
 fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str().map(str::to_string))
+    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
 }
 
 /// Builds a hit from a stored document.
@@ -85,10 +84,7 @@ pub fn from_document(
             text: s.fragment().to_string(),
             highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
         })
-        .unwrap_or_else(|| Snippet {
-            text: lead(&body, max_chars),
-            highlights: Vec::new(),
-        });
+        .unwrap_or_else(|| Snippet { text: lead(&body, max_chars), highlights: Vec::new() });
     Hit {
         id: text(doc, fields.id).unwrap_or_default(),
         score,
@@ -103,22 +99,13 @@ pub fn from_document(
         source_origin: text(doc, fields.source_origin),
         url: text(doc, fields.url),
         path: text(doc, fields.path).unwrap_or_default(),
-        authors: doc
-            .get_all(fields.authors)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+        authors: doc.get_all(fields.authors).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         language: text(doc, fields.language),
         format: text(doc, fields.format).unwrap_or_default(),
-        word_count: doc
-            .get_first(fields.word_count)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0),
+        word_count: doc.get_first(fields.word_count).and_then(|v| v.as_u64()).unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
-        furniture: doc
-            .get_all(fields.furniture)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+        furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         publications: text(doc, fields.publications)
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),

@@ -50,10 +50,7 @@ pub struct EntityFilters {
 impl EntityFilters {
     /// No entity filter given.
     pub fn is_empty(&self) -> bool {
-        self.persons.is_empty()
-            && self.orgs.is_empty()
-            && self.places.is_empty()
-            && self.actors.is_empty()
+        self.persons.is_empty() && self.orgs.is_empty() && self.places.is_empty() && self.actors.is_empty()
     }
 }
 
@@ -98,25 +95,19 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let limit = request.limit.max(1);
     let (total, addresses) = top_addresses(&searcher, &*query, request, limit)?;
     let snippets = match &request.text {
-        Some(t) if !build::is_match_all(t) => Some(
-            SnippetGenerator::create(&searcher, &*text_query, index.fields.body).map(|mut g| {
+        Some(t) if !build::is_match_all(t) => {
+            Some(SnippetGenerator::create(&searcher, &*text_query, index.fields.body).map(|mut g| {
                 g.set_max_num_chars(SNIPPET_CHARS);
                 g
-            })?,
-        ),
+            })?)
+        }
         _ => None,
     };
     let hits = addresses
         .into_iter()
         .map(|(score, address)| {
             let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(hit::from_document(
-                &index.fields,
-                &doc,
-                score,
-                snippets.as_ref(),
-                SNIPPET_CHARS,
-            ))
+            Ok(hit::from_document(&index.fields, &doc, score, snippets.as_ref(), SNIPPET_CHARS))
         })
         .collect::<Result<Vec<_>>>()?;
     let hits = if request.limit == 0 { Vec::new() } else { hits };
@@ -138,11 +129,7 @@ fn top_addresses(
             (total, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         Sort::Newest | Sort::Oldest => {
-            let order = if request.sort == Sort::Newest {
-                Order::Desc
-            } else {
-                Order::Asc
-            };
+            let order = if request.sort == Sort::Newest { Order::Desc } else { Order::Asc };
             let by_date = top.order_by_fast_field::<DateTime>("published", order);
             let (total, docs) = searcher.search(query, &(Count, by_date))?;
             (total, docs.into_iter().map(|(_, a)| (None, a)).collect())

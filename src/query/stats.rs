@@ -47,16 +47,7 @@ pub fn index_stats(index: &NewsIndex) -> Result<IndexStats> {
     let counts = searcher.search(&AllQuery, &sources)?;
     let all_sources: Vec<(String, u64)> = counts
         .get("/")
-        .map(|(facet, n)| {
-            (
-                facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                n,
-            )
-        })
+        .map(|(facet, n)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), n))
         .collect();
     let mut top_sources = all_sources.clone();
     top_sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -92,11 +83,7 @@ fn folder_size(path: &Path) -> Result<u64> {
     for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
         let entry = entry.map_err(|e| Error::io(path, e))?;
         let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
-        total += if meta.is_dir() {
-            folder_size(&entry.path())?
-        } else {
-            meta.len()
-        };
+        total += if meta.is_dir() { folder_size(&entry.path())? } else { meta.len() };
     }
     Ok(total)
 }

@@ -24,27 +24,17 @@ pub struct Run {
 impl Run {
     /// The stdout parsed as JSON Lines.
     pub fn jsonl(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("a JSON line"))
-            .collect()
+        self.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
     }
 
     /// The `title` of each JSON Lines hit.
     pub fn titles(&self) -> Vec<String> {
-        self.jsonl()
-            .iter()
-            .map(|h| h["title"].as_str().unwrap().to_string())
-            .collect()
+        self.jsonl().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect()
     }
 
     /// The ids of the JSON Lines hits, with the sample corpus prefix removed, sorted.
     pub fn short_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .jsonl()
-            .iter()
-            .map(|h| short(h["id"].as_str().unwrap()))
-            .collect();
+        let mut ids: Vec<String> = self.jsonl().iter().map(|h| short(h["id"].as_str().unwrap())).collect();
         ids.sort();
         ids
     }
@@ -62,9 +52,7 @@ pub fn short(id: &str) -> String {
 
 impl Env {
     pub fn new() -> Self {
-        Env {
-            dir: TempDir::new().unwrap(),
-        }
+        Env { dir: TempDir::new().unwrap() }
     }
 
     pub fn index_path(&self) -> PathBuf {

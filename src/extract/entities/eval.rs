@@ -68,14 +68,8 @@ pub fn evaluate(extractor: &Extractor, data: &str) -> Result<Evaluation, String>
             .iter()
             .filter(|m| !m.demonym)
             .filter_map(|m| {
-                let first = doc
-                    .spans
-                    .iter()
-                    .position(|(s, e)| *s <= m.start && m.start < *e)?;
-                let last = doc
-                    .spans
-                    .iter()
-                    .position(|(s, e)| *s < m.end && m.end <= *e)?;
+                let first = doc.spans.iter().position(|(s, e)| *s <= m.start && m.start < *e)?;
+                let last = doc.spans.iter().position(|(s, e)| *s < m.end && m.end <= *e)?;
                 Some((first, last + 1, label(m.kind)))
             })
             .collect();
@@ -88,31 +82,17 @@ pub fn evaluate(extractor: &Extractor, data: &str) -> Result<Evaluation, String>
             counts[i].2 += g.len() - tp;
         }
     }
-    let mut scores: Vec<Score> = LABELS
-        .iter()
-        .zip(counts)
-        .map(|(l, c)| score(l, c))
-        .collect();
-    let total = counts
-        .iter()
-        .fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
+    let mut scores: Vec<Score> = LABELS.iter().zip(counts).map(|(l, c)| score(l, c)).collect();
+    let total = counts.iter().fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
     scores.push(score("micro", total));
-    Ok(Evaluation {
-        documents: documents.len(),
-        tokens,
-        scores,
-    })
+    Ok(Evaluation { documents: documents.len(), tokens, scores })
 }
 
 fn score(label: &str, (tp, fp, fn_): (usize, usize, usize)) -> Score {
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let precision = ratio(tp, tp + fp);
     let recall = ratio(tp, tp + fn_);
-    let f1 = if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
-    };
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
     Score {
         label: label.to_string(),
         true_positives: tp,
@@ -126,11 +106,7 @@ fn score(label: &str, (tp, fp, fn_): (usize, usize, usize)) -> Score {
 
 fn parse(data: &str) -> Result<Vec<Document>, String> {
     let mut documents = Vec::new();
-    let mut current = Document {
-        text: String::new(),
-        spans: Vec::new(),
-        gold: HashSet::new(),
-    };
+    let mut current = Document { text: String::new(), spans: Vec::new(), gold: HashSet::new() };
     let mut open: Option<(usize, &'static str)> = None;
     let mut line_start_of_sentence = true;
     let close = |doc: &mut Document, open: &mut Option<(usize, &'static str)>, end: usize| {
@@ -146,11 +122,7 @@ fn parse(data: &str) -> Result<Vec<Document>, String> {
             if !current.spans.is_empty() {
                 documents.push(std::mem::replace(
                     &mut current,
-                    Document {
-                        text: String::new(),
-                        spans: Vec::new(),
-                        gold: HashSet::new(),
-                    },
+                    Document { text: String::new(), spans: Vec::new(), gold: HashSet::new() },
                 ));
             }
             line_start_of_sentence = true;
@@ -168,10 +140,7 @@ fn parse(data: &str) -> Result<Vec<Document>, String> {
         let (word, tag) = match fields[..] {
             [word, .., tag] if fields.len() >= 2 => (word, tag),
             _ => {
-                return Err(format!(
-                    "line {}: expected `word ... TAG`, found {line:?}",
-                    n + 1
-                ));
+                return Err(format!("line {}: expected `word ... TAG`, found {line:?}", n + 1));
             }
         };
         if !line_start_of_sentence {
@@ -217,21 +186,8 @@ mod tests {
         assert_eq!(docs.len(), 1);
         let mut gold: Vec<_> = docs[0].gold.iter().cloned().collect();
         gold.sort();
-        assert_eq!(
-            gold,
-            [
-                (0, 1, "LOC"),
-                (4, 6, "PER"),
-                (8, 9, "LOC"),
-                (10, 11, "PER"),
-                (13, 15, "ORG")
-            ]
-        );
-        assert!(
-            docs[0]
-                .text
-                .starts_with("US Secretary of State John Kerry flew to Geneva .\nKerry said")
-        );
+        assert_eq!(gold, [(0, 1, "LOC"), (4, 6, "PER"), (8, 9, "LOC"), (10, 11, "PER"), (13, 15, "ORG")]);
+        assert!(docs[0].text.starts_with("US Secretary of State John Kerry flew to Geneva .\nKerry said"));
     }
 
     #[test]
@@ -239,22 +195,13 @@ mod tests {
         let evaluation = evaluate(&Extractor::builtin().unwrap(), FIXTURE).unwrap();
         let micro = evaluation.scores.last().unwrap();
         // All five found; "German" is MISC in CoNLL, and newsdex's demonym mentions are not scored.
-        assert_eq!(
-            (
-                micro.true_positives,
-                micro.false_positives,
-                micro.false_negatives
-            ),
-            (5, 0, 0)
-        );
+        assert_eq!((micro.true_positives, micro.false_positives, micro.false_negatives), (5, 0, 0));
         assert_eq!(micro.f1, 1.0);
     }
 
     #[test]
     fn malformed_lines_are_named() {
-        let err = evaluate(&Extractor::builtin().unwrap(), "Word\n")
-            .map(|_| ())
-            .unwrap_err();
+        let err = evaluate(&Extractor::builtin().unwrap(), "Word\n").map(|_| ()).unwrap_err();
         assert_eq!(err, "line 1: expected `word ... TAG`, found \"Word\"");
     }
 }

@@ -103,17 +103,12 @@ struct AliasFile {
 }
 
 fn config_error(file: &str, reason: impl Into<String>) -> Error {
-    Error::Config {
-        file: format!("index_schema/{file}"),
-        reason: reason.into(),
-    }
+    Error::Config { file: format!("index_schema/{file}"), reason: reason.into() }
 }
 
 /// Rows of a TSV file, comments and blank lines skipped.
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.split('\t').collect())
 }
 
 impl Lexicon {
@@ -133,31 +128,19 @@ impl Lexicon {
         };
         for row in rows(PLACES) {
             let [name, kind, country, ..] = row[..] else {
-                return Err(config_error(
-                    "gazetteer/places.tsv",
-                    format!("bad row {row:?}"),
-                ));
+                return Err(config_error("gazetteer/places.tsv", format!("bad row {row:?}")));
             };
             entries.insert(name.to_string(), place(name, country, kind == "capital"));
         }
         for row in rows(REGIONS) {
             let name = row[0];
-            entries.insert(
-                name.to_string(),
-                place(name, row.get(1).copied().unwrap_or(""), false),
-            );
+            entries.insert(name.to_string(), place(name, row.get(1).copied().unwrap_or(""), false));
         }
         for row in rows(DEMONYMS) {
             let [demonym, country] = row[..] else {
-                return Err(config_error(
-                    "gazetteer/demonyms.tsv",
-                    format!("bad row {row:?}"),
-                ));
+                return Err(config_error("gazetteer/demonyms.tsv", format!("bad row {row:?}")));
             };
-            let known = Known {
-                demonym: true,
-                ..place(country, country, false)
-            };
+            let known = Known { demonym: true, ..place(country, country, false) };
             entries.entry(demonym.to_string()).or_insert(known);
         }
         for row in rows(ORGANISATIONS) {
@@ -171,22 +154,15 @@ impl Lexicon {
             };
             entries.insert(name.to_string(), known);
         }
-        let mut by_lower_name: HashMap<(Kind, String), Known> = entries
-            .values()
-            .map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone()))
-            .collect();
-        for (kind, table) in [
-            (Kind::Person, &aliases.person),
-            (Kind::Org, &aliases.org),
-            (Kind::Place, &aliases.place),
-        ] {
+        let mut by_lower_name: HashMap<(Kind, String), Known> =
+            entries.values().map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone())).collect();
+        for (kind, table) in
+            [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)]
+        {
             for (canonical, names) in table {
                 let known = match kind {
                     Kind::Place => entries.get(canonical).cloned().ok_or_else(|| {
-                        config_error(
-                            "aliases.toml",
-                            format!("place {canonical:?} is in no gazetteer"),
-                        )
+                        config_error("aliases.toml", format!("place {canonical:?} is in no gazetteer"))
                     })?,
                     _ => Known {
                         kind,
@@ -208,19 +184,11 @@ impl Lexicon {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .map_err(|e| config_error("gazetteer", e.to_string()))?;
-        Ok(Lexicon {
-            automaton,
-            patterns,
-            by_lower_name,
-            rules,
-        })
+        Ok(Lexicon { automaton, patterns, by_lower_name, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
-    pub fn find_known<'a>(
-        &'a self,
-        text: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
+    pub fn find_known<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
         self.automaton.find_iter(text).filter_map(move |m| {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();

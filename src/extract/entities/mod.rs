@@ -79,9 +79,7 @@ impl std::fmt::Debug for Extractor {
 impl Extractor {
     /// The extractor with the shipped gazetteers, aliases and rules.
     pub fn builtin() -> Result<Self> {
-        Ok(Extractor {
-            lexicon: Lexicon::builtin()?,
-        })
+        Ok(Extractor { lexicon: Lexicon::builtin()? })
     }
 
     /// The lexicon, for resolving names users type in filters.
@@ -92,10 +90,8 @@ impl Extractor {
     /// The resolved mentions of each text of one article (title, body), coreference applied
     /// across all of them.
     pub fn mentions(&self, texts: &[&str]) -> Vec<Vec<Mention>> {
-        let mut per_text: Vec<Vec<Mention>> = texts
-            .iter()
-            .map(|t| recognise::mentions(&self.lexicon, t))
-            .collect();
+        let mut per_text: Vec<Vec<Mention>> =
+            texts.iter().map(|t| recognise::mentions(&self.lexicon, t)).collect();
         let surnames = surname_index(per_text.iter().flatten());
         for mentions in &mut per_text {
             mentions.retain_mut(|m| resolve(m, &surnames));
@@ -111,19 +107,13 @@ impl Extractor {
 
 /// Surname to full name, from the article's people named with two words or more; a surname
 /// shared by two people resolves to neither.
-fn surname_index<'a>(
-    mentions: impl Iterator<Item = &'a Mention>,
-) -> HashMap<String, Option<String>> {
+fn surname_index<'a>(mentions: impl Iterator<Item = &'a Mention>) -> HashMap<String, Option<String>> {
     let mut index: HashMap<String, Option<String>> = HashMap::new();
-    for m in mentions
-        .filter(|m| m.kind == Kind::Person && m.certainty == Certainty::Sure && m.words >= 2)
-    {
+    for m in mentions.filter(|m| m.kind == Kind::Person && m.certainty == Certainty::Sure && m.words >= 2) {
         let Some(last) = m.canonical.split_whitespace().last() else {
             continue;
         };
-        let bare = last
-            .split_once('-')
-            .filter(|(p, _)| p.len() <= 3 && p.chars().all(char::is_lowercase));
+        let bare = last.split_once('-').filter(|(p, _)| p.len() <= 3 && p.chars().all(char::is_lowercase));
         for key in std::iter::once(last).chain(bare.map(|(_, rest)| rest)) {
             index
                 .entry(key.to_string())
@@ -176,12 +166,7 @@ pub fn aggregate<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<Entity>
         }
     }
     let mut entities: Vec<Entity> = counts.into_values().collect();
-    entities.sort_by(|a, b| {
-        b.mentions
-            .cmp(&a.mentions)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.name.cmp(&b.name))
-    });
+    entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
     entities
 }
 

@@ -50,9 +50,7 @@ pub fn mentions(lexicon: &Lexicon, text: &str) -> Vec<Mention> {
     let mut i = 0;
     while i < tokens.len() {
         let token = &tokens[i];
-        let known_here = known
-            .iter()
-            .any(|(s, e, _)| *s <= token.start && *e > token.start);
+        let known_here = known.iter().any(|(s, e, _)| *s <= token.start && *e > token.start);
         if token.all_caps()
             && token.text.len() > 1
             && !known_here
@@ -66,14 +64,7 @@ pub fn mentions(lexicon: &Lexicon, text: &str) -> Vec<Mention> {
             continue;
         }
         let end = run_end(lexicon, &tokens, i);
-        Run {
-            lexicon,
-            text,
-            tokens: &tokens,
-            known: &known,
-            out: &mut out,
-        }
-        .process(i, end);
+        Run { lexicon, text, tokens: &tokens, known: &known, out: &mut out }.process(i, end);
         i = end;
     }
     out
@@ -90,23 +81,13 @@ fn capitals(
     out: &mut Vec<Mention>,
 ) -> Option<usize> {
     let mut run = i + 1;
-    while run < tokens.len()
-        && run - i < 3
-        && !tokens[run - 1].break_after
-        && tokens[run].all_caps()
-    {
+    while run < tokens.len() && run - i < 3 && !tokens[run - 1].break_after && tokens[run].all_caps() {
         run += 1;
     }
     for end in (i + 1..=run).rev() {
         let (s, e) = (tokens[i].start, tokens[end - 1].end);
-        let name = tokens[i..end]
-            .iter()
-            .map(|t| t.text)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let found = [Kind::Place, Kind::Org]
-            .into_iter()
-            .find_map(|k| lexicon.lookup(k, &name));
+        let name = tokens[i..end].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
+        let found = [Kind::Place, Kind::Org].into_iter().find_map(|k| lexicon.lookup(k, &name));
         if let Some(known) = found.filter(|_| name.len() > 2) {
             out.push(Mention {
                 start: s,
@@ -132,16 +113,10 @@ fn shouting_sentences(tokens: &[Token]) -> Vec<usize> {
     let mut i = 0;
     while i < tokens.len() {
         let sentence = tokens[i].sentence;
-        let j = i + tokens[i..]
-            .iter()
-            .take_while(|t| t.sentence == sentence)
-            .count();
-        let words = tokens[i..j]
-            .iter()
-            .filter(|t| t.text.chars().any(char::is_alphabetic));
-        let (caps, total) = words.fold((0, 0), |(c, n), t| {
-            (c + usize::from(t.all_caps() && t.text.len() > 1), n + 1)
-        });
+        let j = i + tokens[i..].iter().take_while(|t| t.sentence == sentence).count();
+        let words = tokens[i..j].iter().filter(|t| t.text.chars().any(char::is_alphabetic));
+        let (caps, total) =
+            words.fold((0, 0), |(c, n), t| (c + usize::from(t.all_caps() && t.text.len() > 1), n + 1));
         if total >= 3 && caps * 2 > total {
             shouting.push(sentence);
         }
@@ -208,9 +183,7 @@ impl Run<'_, '_> {
             return;
         }
         // A run ending in an organisation word is one organisation, whatever is inside it.
-        if end - first >= 2
-            && rules.is_org_word(self.tokens[end - 1].text)
-            && !self.exactly_known(first, end)
+        if end - first >= 2 && rules.is_org_word(self.tokens[end - 1].text) && !self.exactly_known(first, end)
         {
             self.emit_candidate(first, end, Some(Kind::Org));
             return;
@@ -253,17 +226,11 @@ impl Run<'_, '_> {
     /// preceding name word ("Michael Jordan"), which makes it part of that name.
     fn known_at(&self, i: usize, after_name_word: bool) -> Option<usize> {
         let token = &self.tokens[i];
-        let (_, end, known) = self
-            .known
-            .iter()
-            .find(|(s, e, _)| *s <= token.start && *e > token.start)?;
+        let (_, end, known) = self.known.iter().find(|(s, e, _)| *s <= token.start && *e > token.start)?;
         if after_name_word && known.kind == Kind::Place && *end <= token.end {
             return None;
         }
-        let last = i + self.tokens[i..]
-            .iter()
-            .take_while(|t| t.start < *end)
-            .count();
+        let last = i + self.tokens[i..].iter().take_while(|t| t.start < *end).count();
         Some(last.max(i + 1))
     }
 
@@ -289,10 +256,7 @@ impl Run<'_, '_> {
 
     fn next_to_speech_verb(&self, start: usize, end: usize) -> bool {
         let rules = &self.lexicon.rules;
-        let after = self
-            .tokens
-            .get(end)
-            .is_some_and(|t| rules.is_speech_verb(t.text));
+        let after = self.tokens.get(end).is_some_and(|t| rules.is_speech_verb(t.text));
         let before = start >= 1 && rules.is_speech_verb(self.tokens[start - 1].text);
         let before_to = start >= 2
             && matches!(self.tokens[start - 1].text, "to" | "on" | "with")
@@ -323,13 +287,12 @@ impl Run<'_, '_> {
         let surface = &self.text[s..e];
         let before = start.checked_sub(1).map(|j| self.tokens[j].text);
         let after = self.tokens.get(end).map(|t| t.text);
-        let rest = self.text[e..]
-            .trim_start_matches(['\'', '’', 's', ' '])
-            .to_lowercase();
+        let rest = self.text[e..].trim_start_matches(['\'', '’', 's', ' ']).to_lowercase();
         let org_after = !tokens[words - 1].break_after
-            && rules.org_after().iter().any(|p| {
-                rest.starts_with(p.as_str()) && rest[p.len()..].starts_with([' ', ',', '.'])
-            });
+            && rules
+                .org_after()
+                .iter()
+                .any(|p| rest.starts_with(p.as_str()) && rest[p.len()..].starts_with([' ', ',', '.']));
         let all_caps = tokens.iter().all(Token::all_caps);
         let (kind, certainty) = if let Some(kind) = forced {
             (kind, Certainty::Sure)
@@ -341,12 +304,9 @@ impl Run<'_, '_> {
             return;
         } else if words >= 2 && tokens.iter().any(|t| rules.is_org_word(t.text)) {
             (Kind::Org, Certainty::Sure)
-        } else if words >= 2
-            || after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after
-        {
+        } else if words >= 2 || after.is_some_and(|w| rules.is_speech_verb(w)) && !tokens[0].break_after {
             (Kind::Person, Certainty::Sure)
-        } else if before.is_some_and(|w| rules.is_place_preposition(w)) && !tokens[0].sentence_start
-        {
+        } else if before.is_some_and(|w| rules.is_place_preposition(w)) && !tokens[0].sentence_start {
             (Kind::Place, Certainty::Sure)
         } else {
             (Kind::Person, Certainty::CorefOnly)
@@ -360,9 +320,7 @@ impl Run<'_, '_> {
             end: e,
             surface: surface.to_string(),
             kind,
-            canonical: known
-                .map(|k| k.canonical.clone())
-                .unwrap_or_else(|| surface.to_string()),
+            canonical: known.map(|k| k.canonical.clone()).unwrap_or_else(|| surface.to_string()),
             country: known.and_then(|k| k.country.clone()),
             acts_for_country: false,
             certainty,

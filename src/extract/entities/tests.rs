@@ -5,11 +5,7 @@ fn extractor() -> Extractor {
 }
 
 fn names(entities: &[Entity], kind: Kind) -> Vec<String> {
-    let mut names: Vec<String> = entities
-        .iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| e.name.clone())
-        .collect();
+    let mut names: Vec<String> = entities.iter().filter(|e| e.kind == kind).map(|e| e.name.clone()).collect();
     names.sort();
     names
 }
@@ -26,38 +22,15 @@ fn seed_article_people_places_and_organisations() {
     let entities = seed_entities();
     let people = names(&entities, Kind::Person);
     for person in ["John Kerry", "Bashar al-Assad", "Gennady Gatilov"] {
-        assert!(
-            people.contains(&person.to_string()),
-            "{person} missing from {people:?}"
-        );
+        assert!(people.contains(&person.to_string()), "{person} missing from {people:?}");
     }
     let places = names(&entities, Kind::Place);
-    for place in [
-        "Aleppo",
-        "Geneva",
-        "Syria",
-        "Qatar",
-        "Saudi Arabia",
-        "Russia",
-        "Damascus",
-        "Cairo",
-    ] {
-        assert!(
-            places.contains(&place.to_string()),
-            "{place} missing from {places:?}"
-        );
+    for place in ["Aleppo", "Geneva", "Syria", "Qatar", "Saudi Arabia", "Russia", "Damascus", "Cairo"] {
+        assert!(places.contains(&place.to_string()), "{place} missing from {places:?}");
     }
     let orgs = names(&entities, Kind::Org);
-    for org in [
-        "Arab League",
-        "Qatar News Agency",
-        "Syrian Observatory for Human Rights",
-        "Interfax",
-    ] {
-        assert!(
-            orgs.contains(&org.to_string()),
-            "{org} missing from {orgs:?}"
-        );
+    for org in ["Arab League", "Qatar News Agency", "Syrian Observatory for Human Rights", "Interfax"] {
+        assert!(orgs.contains(&org.to_string()), "{org} missing from {orgs:?}");
     }
     let all: Vec<&str> = entities.iter().map(|e| e.name.as_str()).collect();
     for noise in [
@@ -84,33 +57,16 @@ fn short_mentions_resolve_to_the_full_name_and_are_counted() {
     // Title "Kerry heads...", "John Kerry is set", "Kerry said the strike", "said Kerry".
     assert_eq!(kerry.mentions, 4);
     let aleppo = entities.iter().find(|e| e.name == "Aleppo").unwrap();
-    assert_eq!(
-        (aleppo.mentions, aleppo.country.as_deref()),
-        (11, Some("Syria"))
-    );
-    assert!(
-        entities.windows(2).all(|w| w[0].mentions >= w[1].mentions),
-        "most mentioned first"
-    );
-    assert_eq!(
-        entities[0].name,
-        "Syria",
-        "Syria and Syrian: {:?}",
-        &entities[..3]
-    );
+    assert_eq!((aleppo.mentions, aleppo.country.as_deref()), (11, Some("Syria")));
+    assert!(entities.windows(2).all(|w| w[0].mentions >= w[1].mentions), "most mentioned first");
+    assert_eq!(entities[0].name, "Syria", "Syria and Syrian: {:?}", &entities[..3]);
 }
 
 #[test]
 fn capitals_act_for_their_country() {
-    let entities = extractor().extract(
-        "",
-        "On Thursday, Washington appealed to Moscow to keep Assad in check.",
-    );
-    let actors: Vec<&str> = entities
-        .iter()
-        .filter(|e| e.is_actor())
-        .map(|e| e.name.as_str())
-        .collect();
+    let entities =
+        extractor().extract("", "On Thursday, Washington appealed to Moscow to keep Assad in check.");
+    let actors: Vec<&str> = entities.iter().filter(|e| e.is_actor()).map(|e| e.name.as_str()).collect();
     for actor in ["United States", "Russia", "Bashar al-Assad"] {
         assert!(actors.contains(&actor), "{actor} missing from {actors:?}");
     }
@@ -122,52 +78,26 @@ fn unseen_names_are_found_by_their_cues() {
                 said the Levant Relief Committee had left. Haddad said talks would resume in Geneva. \
                 Officials of the Zenobia Foundation spoke to the Barada news agency.";
     let entities = extractor().extract("", text);
-    assert_eq!(
-        names(&entities, Kind::Person),
-        ["Adel al-Jubeir", "Haddad", "Staffan de Mistura"]
-    );
+    assert_eq!(names(&entities, Kind::Person), ["Adel al-Jubeir", "Haddad", "Staffan de Mistura"]);
     assert_eq!(
         names(&entities, Kind::Org),
-        [
-            "Aleppo Media Centre",
-            "Barada",
-            "Levant Relief Committee",
-            "United Nations",
-            "Zenobia Foundation"
-        ]
+        ["Aleppo Media Centre", "Barada", "Levant Relief Committee", "United Nations", "Zenobia Foundation"]
     );
     assert_eq!(names(&entities, Kind::Place), ["Geneva"]);
 }
 
 #[test]
 fn aliases_give_one_canonical_name() {
-    let entities = extractor().extract(
-        "",
-        "The U.S. and the UN urged ISIS to free them; Britain agreed.",
-    );
-    assert_eq!(
-        names(&entities, Kind::Place),
-        ["United Kingdom", "United States"]
-    );
-    assert_eq!(
-        names(&entities, Kind::Org),
-        ["Islamic State", "United Nations"]
-    );
+    let entities = extractor().extract("", "The U.S. and the UN urged ISIS to free them; Britain agreed.");
+    assert_eq!(names(&entities, Kind::Place), ["United Kingdom", "United States"]);
+    assert_eq!(names(&entities, Kind::Org), ["Islamic State", "United Nations"]);
 }
 
 #[test]
 fn shouted_headlines_give_only_known_names_and_lone_capitals_nothing() {
-    let entities = extractor().extract(
-        "SOCCER - JAPAN GET LUCKY WIN",
-        "Meanwhile prices rose. Yesterday Markets fell.",
-    );
-    assert_eq!(
-        entities.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
-        ["Japan"]
-    );
+    let entities =
+        extractor().extract("SOCCER - JAPAN GET LUCKY WIN", "Meanwhile prices rose. Yesterday Markets fell.");
+    assert_eq!(entities.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Japan"]);
     let dateline = extractor().extract("", "NEW YORK 1996-08-30\nW L PCT GB\nStocks rose.");
-    assert_eq!(
-        dateline.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
-        ["New York City"]
-    );
+    assert_eq!(dateline.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["New York City"]);
 }

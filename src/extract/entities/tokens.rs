@@ -30,9 +30,7 @@ impl Token<'_> {
 }
 
 const OPENING: &[char] = &['"', '\'', '“', '‘', '(', '[', '{', '«', '*', '_'];
-const CLOSING: &[char] = &[
-    '"', '\'', '”', '’', ')', ']', '}', '»', ',', '.', ';', ':', '!', '?', '*', '_',
-];
+const CLOSING: &[char] = &['"', '\'', '”', '’', ')', ']', '}', '»', ',', '.', ';', ':', '!', '?', '*', '_'];
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
@@ -74,8 +72,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 end: start + core.len(),
                 capitalised: core.chars().next().is_some_and(char::is_uppercase),
                 sentence_start: new_sentence,
-                break_after: possessive
-                    || !(trailing.is_empty() || trailing == "." && is_abbreviation(core)),
+                break_after: possessive || !(trailing.is_empty() || trailing == "." && is_abbreviation(core)),
                 sentence,
             });
             new_sentence = ends_sentence(core, trailing);
@@ -136,8 +133,7 @@ fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn words_with_offsets(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    line.split_whitespace()
-        .map(move |word| (word.as_ptr() as usize - line.as_ptr() as usize, word))
+    line.split_whitespace().map(move |word| (word.as_ptr() as usize - line.as_ptr() as usize, word))
 }
 
 #[cfg(test)]
@@ -146,27 +142,15 @@ mod tests {
 
     #[test]
     fn words_are_trimmed_and_flagged() {
-        let tokens =
-            tokenize("On Saturday, \"Assad's forces\" hit Aleppo. Mr. Kerry said.\nNew line");
+        let tokens = tokenize("On Saturday, \"Assad's forces\" hit Aleppo. Mr. Kerry said.\nNew line");
         let texts: Vec<&str> = tokens.iter().map(|t| t.text).collect();
         assert_eq!(
             texts,
-            [
-                "On", "Saturday", "Assad", "forces", "hit", "Aleppo", "Mr", "Kerry", "said", "New",
-                "line"
-            ]
+            ["On", "Saturday", "Assad", "forces", "hit", "Aleppo", "Mr", "Kerry", "said", "New", "line"]
         );
         let starts: Vec<bool> = tokens.iter().map(|t| t.sentence_start).collect();
-        assert_eq!(
-            starts,
-            [
-                true, false, false, false, false, false, true, false, false, true, false
-            ]
-        );
+        assert_eq!(starts, [true, false, false, false, false, false, true, false, false, true, false]);
         assert!(tokens[1].break_after && tokens[2].break_after && !tokens[6].break_after);
-        assert_eq!(
-            &"On Saturday, \"Assad's"[tokens[2].start..tokens[2].end],
-            "Assad"
-        );
+        assert_eq!(&"On Saturday, \"Assad's"[tokens[2].start..tokens[2].end], "Assad");
     }
 }
