@@ -180,6 +180,11 @@ pub struct FilterArgs {
     /// Last day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+
+    /// Count and show each story once: versions of one story (near duplicates) collapse into
+    /// their earliest article, with the number of versions.
+    #[arg(long)]
+    pub collapse: bool,
 }
 
 /// Arguments of `newsdex search`.

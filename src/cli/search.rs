@@ -28,6 +28,7 @@ impl FilterArgs {
             },
             from: self.from.as_deref().map(|d| parse_day(d, Bound::Start)).transpose()?,
             to: self.to.as_deref().map(|d| parse_day(d, Bound::End)).transpose()?,
+            collapse: self.collapse,
             ..SearchRequest::default()
         })
     }

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
@@ -21,6 +21,7 @@ use super::manifest::{FileRecord, Manifest};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
+use crate::extract::neardup::SAME_STORY;
 
 /// What became of a file handed to the sink.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -52,6 +53,8 @@ struct State {
     live_paths: HashMap<String, HashSet<String>>,
     /// Ids written since the last commit, to their content hash (`None`: deleted).
     live_ids: HashMap<String, Option<String>>,
+    /// LSH band keys of `live` articles, to their content hashes.
+    live_bands: HashMap<String, HashSet<String>>,
     since_commit: u64,
     commits: u64,
 }
@@ -84,6 +87,7 @@ impl ArticleSink {
             live: HashMap::new(),
             live_paths: HashMap::new(),
             live_ids: HashMap::new(),
+            live_bands: HashMap::new(),
             since_commit: 0,
             commits: 0,
         };
@@ -163,6 +167,7 @@ impl ArticleSink {
         state.live.clear();
         state.live_paths.clear();
         state.live_ids.clear();
+        state.live_bands.clear();
         state.since_commit = 0;
         state.commits += 1;
         Ok(())
@@ -224,8 +229,53 @@ impl Batch<'_> {
             outcome.renamed.push((article.publication.id.clone(), renamed.clone()));
             article.publication.id = renamed;
         }
+        article.story = self.story_of(&article)?.unwrap_or_else(|| article.publication.id.clone());
         outcome.indexed += 1;
         self.write(article, None)
+    }
+
+    /// The story of the most similar article already indexed, if it is similar enough to be
+    /// a version of the same story (ties go to the smallest story name).
+    fn story_of(&self, article: &Article) -> Result<Option<String>> {
+        let Some(sketch) = &article.sketch else { return Ok(None) };
+        let keys = sketch.band_keys();
+        let mut candidates: Vec<Article> = Vec::new();
+        let mut contents: HashSet<&String> = HashSet::new();
+        for key in &keys {
+            contents.extend(self.state.live_bands.get(key).into_iter().flatten());
+        }
+        for content in contents {
+            candidates.extend(self.state.live.get(content).cloned().flatten());
+        }
+        if self.state.searcher.num_docs() > 0 {
+            let any_band: Vec<(Occur, Box<dyn Query>)> = keys
+                .iter()
+                .map(|k| {
+                    let term = Term::from_field_text(self.fields.story_bands, k);
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let searcher = &self.state.searcher;
+            for (_, address) in
+                searcher.search(&BooleanQuery::new(any_band), &TopDocs::with_limit(32).order_by_score())?
+            {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                candidates.extend(
+                    from_document(self.fields, &doc)
+                        .filter(|a| !matches!(self.state.live.get(&a.content_hash), Some(None))),
+                );
+            }
+        }
+        let best = candidates
+            .iter()
+            .filter(|c| c.content_hash != article.content_hash)
+            .filter_map(|c| Some((c.sketch.as_ref()?.similarity(sketch), &c.story)))
+            .filter(|(similarity, _)| *similarity >= SAME_STORY)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        Ok(best.map(|(_, story)| story.clone()))
     }
 
     /// The article with this text as it stands now (this run's changes included).
@@ -274,6 +324,11 @@ impl Batch<'_> {
             self.state.live_paths.entry(publication.path.clone()).or_default().insert(content.clone());
         }
         self.state.live_ids.insert(article.publication.id.clone(), Some(content.clone()));
+        if let Some(sketch) = &article.sketch {
+            for key in sketch.band_keys() {
+                self.state.live_bands.entry(key).or_default().insert(content.clone());
+            }
+        }
         self.state.live.insert(content, Some(article));
         Ok(())
     }

@@ -29,7 +29,10 @@ pub fn print(out: &mut dyn Write, hits: &[Hit], style: &TableStyle) -> io::Resul
             hit.published.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "(no date)".into());
         let source = fit(hit.source.as_deref().unwrap_or("-"), width);
         let title = if hit.title.is_empty() { "(no title)" } else { hit.title.as_str() };
-        writeln!(out, "{date:<10}  {source:<width$}  {title}")?;
+        match hit.versions {
+            Some(n) if n > 1 => writeln!(out, "{date:<10}  {source:<width$}  {title}  [{n} versions]")?,
+            _ => writeln!(out, "{date:<10}  {source:<width$}  {title}")?,
+        }
         let snippet = marked(&hit.snippet.text, &hit.snippet.highlights, style);
         if !snippet.is_empty() {
             writeln!(out, "{:12}{snippet}", "")?;

@@ -12,7 +12,7 @@ use tantivy::index::SegmentReader;
 use tantivy::query::Query;
 use tantivy::{DocId, Score};
 
-use super::{SearchRequest, build_query};
+use super::{SearchRequest, build_query, collapse};
 use crate::error::Result;
 use crate::index::NewsIndex;
 
@@ -70,7 +70,7 @@ pub fn facet_counts(
         FacetBy::Source => "source_facet",
         FacetBy::Year | FacetBy::Month => {
             let period = if by == FacetBy::Year { Period::Year } else { Period::Month };
-            let histogram = date_histogram_of(index, &*query, period)?;
+            let histogram = histogram_for(index, &*query, period, request.collapse)?;
             let values = histogram
                 .buckets
                 .into_iter()
@@ -79,6 +79,16 @@ pub fn facet_counts(
             return Ok(FacetCounts { total: histogram.total, values });
         }
     };
+    if request.collapse {
+        let stories = collapse::stories(&searcher, &*query, false)?;
+        let mut values: Vec<FacetCount> = collapse::facet_counts(&searcher, &stories, field)?
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        values.truncate(top);
+        return Ok(FacetCounts { total: stories.len(), values });
+    }
     let mut collector = FacetCollector::for_field(field);
     collector.add_facet("/");
     let (total, counts) = searcher.search(&*query, &(Count, collector))?;
@@ -131,13 +141,37 @@ pub struct Histogram {
 /// Counts the articles `request` matches per `period`.
 pub fn date_histogram(index: &NewsIndex, request: &SearchRequest, period: Period) -> Result<Histogram> {
     let (query, _) = build_query(index, request)?;
-    date_histogram_of(index, &*query, period)
+    histogram_for(index, &*query, period, request.collapse)
+}
+
+fn histogram_for(index: &NewsIndex, query: &dyn Query, period: Period, collapse: bool) -> Result<Histogram> {
+    if !collapse {
+        return date_histogram_of(index, query, period);
+    }
+    let searcher = index.index.reader()?.searcher();
+    let stories = collapse::stories(&searcher, query, false)?;
+    let mut days: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    let mut undated = 0;
+    for story in &stories {
+        match DateTime::<Utc>::from_timestamp(story.earliest_secs, 0)
+            .filter(|_| story.earliest_secs != i64::MAX)
+        {
+            Some(at) => *days.entry(at.date_naive()).or_default() += 1,
+            None => undated += 1,
+        }
+    }
+    Ok(bucketed(stories.len(), days, undated, period))
 }
 
 /// Counts the articles `query` matches per `period`.
 pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
     let searcher = index.index.reader()?.searcher();
     let (total, (days, undated)) = searcher.search(query, &(Count, DayCounts))?;
+    Ok(bucketed(total, days, undated, period))
+}
+
+/// Groups day counts into periods, every period between the first and the last one.
+fn bucketed(total: usize, days: BTreeMap<NaiveDate, u64>, undated: u64, period: Period) -> Histogram {
     let mut by_start: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     for (day, n) in days {
         *by_start.entry(period_start(day, period)).or_default() += n;
@@ -151,7 +185,7 @@ pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -
             start = next_start(start, period);
         }
     }
-    Ok(Histogram { total, undated, buckets })
+    Histogram { total, undated, buckets }
 }
 
 fn period_start(day: NaiveDate, period: Period) -> NaiveDate {

@@ -56,6 +56,9 @@ pub struct Hit {
     pub snippet: Snippet,
     /// People, organisations and places mentioned, most mentioned first.
     pub entities: Vec<Entity>,
+    /// With `--collapse`: the versions of this story among the matches (this one the earliest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions: Option<u32>,
     /// Every place the same text was found (the shown one first).
     pub publications: Vec<Publication>,
     /// Lines taken out of the body as the outlet's furniture.
@@ -105,6 +108,7 @@ pub fn from_document(
         word_count: doc.get_first(fields.word_count).and_then(|v| v.as_u64()).unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
+        versions: None,
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         publications: text(doc, fields.publications)
             .and_then(|json| serde_json::from_str(&json).ok())

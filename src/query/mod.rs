@@ -3,6 +3,7 @@
 //! knowing tantivy.
 
 mod build;
+pub mod collapse;
 pub mod dates;
 pub mod facets;
 mod hit;
@@ -73,6 +74,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Order of hits.
     pub sort: Sort,
+    /// Count and show each story once (its earliest version, with the number of versions).
+    pub collapse: bool,
 }
 
 /// The answer to a search.
@@ -93,7 +96,12 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let searcher = reader.searcher();
     let (query, text_query) = build_query(index, request)?;
     let limit = request.limit.max(1);
-    let (total, addresses) = top_addresses(&searcher, &*query, request, limit)?;
+    let (total, addresses) = if request.collapse {
+        collapsed_page(&searcher, &*query, request, limit)?
+    } else {
+        let (total, page) = top_addresses(&searcher, &*query, request, limit)?;
+        (total, page.into_iter().map(|(score, address)| (score, address, None)).collect())
+    };
     let snippets = match &request.text {
         Some(t) if !build::is_match_all(t) => {
             Some(SnippetGenerator::create(&searcher, &*text_query, index.fields.body).map(|mut g| {
@@ -105,9 +113,11 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     };
     let hits = addresses
         .into_iter()
-        .map(|(score, address)| {
+        .map(|(score, address, versions)| {
             let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(hit::from_document(&index.fields, &doc, score, snippets.as_ref(), SNIPPET_CHARS))
+            let mut hit = hit::from_document(&index.fields, &doc, score, snippets.as_ref(), SNIPPET_CHARS);
+            hit.versions = versions;
+            Ok(hit)
         })
         .collect::<Result<Vec<_>>>()?;
     let hits = if request.limit == 0 { Vec::new() } else { hits };
@@ -115,6 +125,38 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
 }
 
 type Page = (usize, Vec<(Option<f32>, DocAddress)>);
+
+/// A story on a page: best score, earliest version, number of versions.
+type StoryHit = (Option<f32>, DocAddress, Option<u32>);
+
+/// One page of stories, and the number of stories.
+fn collapsed_page(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    limit: usize,
+) -> Result<(usize, Vec<StoryHit>)> {
+    let scored = request.sort == Sort::Relevance;
+    let mut stories = collapse::stories(searcher, query, scored)?;
+    match request.sort {
+        Sort::Relevance => stories.sort_by(|a, b| {
+            b.best_score
+                .total_cmp(&a.best_score)
+                .then((a.earliest_secs, a.earliest).cmp(&(b.earliest_secs, b.earliest)))
+        }),
+        Sort::Oldest => stories.sort_by_key(|s| (s.earliest_secs, s.earliest)),
+        Sort::Newest => stories
+            .sort_by_key(|s| (s.earliest_secs == i64::MAX, std::cmp::Reverse(s.earliest_secs), s.earliest)),
+    }
+    let total = stories.len();
+    let page = stories
+        .into_iter()
+        .skip(request.offset)
+        .take(limit)
+        .map(|s| (scored.then_some(s.best_score), s.earliest, Some(s.versions)))
+        .collect();
+    Ok((total, page))
+}
 
 fn top_addresses(
     searcher: &Searcher,
