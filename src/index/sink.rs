@@ -239,13 +239,24 @@ impl Batch<'_> {
     fn story_of(&self, article: &Article) -> Result<Option<String>> {
         let Some(sketch) = &article.sketch else { return Ok(None) };
         let keys = sketch.band_keys();
-        let mut candidates: Vec<Article> = Vec::new();
-        let mut contents: HashSet<&String> = HashSet::new();
-        for key in &keys {
-            contents.extend(self.state.live_bands.get(key).into_iter().flatten());
-        }
-        for content in contents {
-            candidates.extend(self.state.live.get(content).cloned().flatten());
+        let mut best: Option<(f64, String)> = None;
+        let mut consider = |similarity: f64, story: &str| {
+            let better = match &best {
+                None => true,
+                Some((s, name)) => similarity > *s || (similarity == *s && story < name.as_str()),
+            };
+            if similarity >= SAME_STORY && better {
+                best = Some((similarity, story.to_string()));
+            }
+        };
+        let mut seen: HashSet<&String> = HashSet::new();
+        for content in keys.iter().filter_map(|k| self.state.live_bands.get(k)).flatten() {
+            if seen.insert(content)
+                && let Some(Some(candidate)) = self.state.live.get(content)
+                && let Some(other) = &candidate.sketch
+            {
+                consider(sketch.similarity(other), &candidate.story);
+            }
         }
         if self.state.searcher.num_docs() > 0 {
             let any_band: Vec<(Occur, Box<dyn Query>)> = keys
@@ -259,23 +270,21 @@ impl Batch<'_> {
                 })
                 .collect();
             let searcher = &self.state.searcher;
+            // The best-scoring candidates share the most bands: the few worth a closer look.
             for (_, address) in
-                searcher.search(&BooleanQuery::new(any_band), &TopDocs::with_limit(32).order_by_score())?
+                searcher.search(&BooleanQuery::new(any_band), &TopDocs::with_limit(3).order_by_score())?
             {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                candidates.extend(
-                    from_document(self.fields, &doc)
-                        .filter(|a| !matches!(self.state.live.get(&a.content_hash), Some(None))),
-                );
+                let Some(candidate) = from_document(self.fields, &doc) else { continue };
+                if matches!(self.state.live.get(&candidate.content_hash), Some(None)) {
+                    continue;
+                }
+                if let Some(other) = &candidate.sketch {
+                    consider(sketch.similarity(other), &candidate.story);
+                }
             }
         }
-        let best = candidates
-            .iter()
-            .filter(|c| c.content_hash != article.content_hash)
-            .filter_map(|c| Some((c.sketch.as_ref()?.similarity(sketch), &c.story)))
-            .filter(|(similarity, _)| *similarity >= SAME_STORY)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
-        Ok(best.map(|(_, story)| story.clone()))
+        Ok(best.map(|(_, story)| story))
     }
 
     /// The article with this text as it stands now (this run's changes included).
