@@ -161,3 +161,28 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn ctrl_c_commits_what_is_done_prints_the_summary_and_exits_non_zero() {
+    let env = Env::new();
+    write_corpus(&env, 600);
+    let child = spawn_index(&env, &[]);
+    std::thread::sleep(Duration::from_millis(400));
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(0) {
+        eprintln!("the run finished before the signal; interruption not exercised");
+        return;
+    }
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted after indexing"), "{stderr}");
+    assert!(stderr.contains("index: "), "{stderr}");
+    let committed = content(&env).len();
+    let resumed = env.run(&["index", env.corpus().to_str().unwrap(), "--quiet"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(content(&env).len() >= committed);
+    assert_eq!(content(&env).len(), 480 + 60 * 5);
+}

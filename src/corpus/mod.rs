@@ -141,6 +141,12 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileArticles, Ski
     Ok(out)
 }
 
+/// Decodes a file's bytes to text as [`read_file`] does (BOM, UTF-8, legacy encodings,
+/// binary detection), for callers that have the bytes already.
+pub fn decode_bytes(bytes: &[u8]) -> Result<(String, Option<&'static str>), Skip> {
+    decode::decode(bytes)
+}
+
 /// Parses text already known to be of `format`.
 pub fn parse(format: Format, text: &str, map: &FieldMap) -> Result<FileArticles, Skip> {
     let mut out = FileArticles::default();

@@ -80,6 +80,13 @@ impl NewsIndex {
         Self::open(path)
     }
 
+    /// An empty index in memory, with the shipped schema: for tests and fuzzing of queries.
+    pub fn in_memory() -> Result<Self> {
+        let spec = SchemaSpec::builtin()?;
+        let index = Index::create_in_ram(spec.build()?);
+        Self::finish(index, spec, Path::new(":memory:"))
+    }
+
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
         spec.register_tokenizers(&index)?;
         let fields = Fields::resolve(&index.schema())?;

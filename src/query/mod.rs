@@ -9,7 +9,7 @@ pub mod facets;
 mod hit;
 pub mod stats;
 
-pub(crate) use build::build_query;
+pub use build::build_query;
 pub use build::{UnknownName, unknown_names};
 pub use hit::{Hit, Snippet};
 
