@@ -131,6 +131,9 @@ pub struct Article {
     /// The story it belongs to: near duplicates (one wire story edited by several outlets)
     /// share it. Assigned when the article enters the index.
     pub story: String,
+    /// Sequence number of the index commit the article first entered in (0 before), so that
+    /// alerts can ask for what is new since a given commit.
+    pub added_in: u64,
 }
 
 impl Article {
@@ -222,6 +225,7 @@ mod tests {
             furniture: Vec::new(),
             sketch: None,
             story: String::new(),
+            added_in: 0,
         };
         article.add_publication(publication("c", "/c"));
         article.add_publication(publication("a", "/a"));

@@ -17,3 +17,4 @@ pub mod index;
 pub mod indexer;
 pub mod output;
 pub mod query;
+pub mod saved;

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use newsdex::extract::dates::{date_in_path, parse_date};
-use newsdex::index::manifest::{FileRecord, Manifest};
+use newsdex::index::manifest::{FileRecord, Manifest, Payload};
 use proptest::prelude::*;
 
 const MONTHS: [&str; 12] = [
@@ -91,7 +91,7 @@ proptest! {
                     model.insert(path, record);
                 }
             }
-            let written = manifest.write_staged().unwrap();
+            let written = Payload { journal_len: manifest.write_staged().unwrap(), commit: i as u64 + 1 }.to_string();
             if commit_mask & (1 << i) != 0 {
                 payload = Some(written);
                 committed_model = model.clone();

@@ -2,10 +2,12 @@
 //! dispatch to one module per subcommand. Arguments become plain library requests here;
 //! nothing below this module knows clap.
 
+mod batch;
 mod entities;
 mod exit;
 mod index;
 mod progress;
+mod saved;
 mod search;
 
 pub use exit::ExitStatus;
@@ -23,6 +25,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "NEWSDEX_INDEX", default_value = "newsdex-index")]
     pub index: PathBuf,
 
+    /// Saved-queries file (for `queries` and `run`).
+    #[arg(long, global = true, env = "NEWSDEX_QUERIES", default_value = "newsdex-queries.toml")]
+    pub queries: PathBuf,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -39,6 +45,12 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Report what the index holds: articles, files, sources, dates, size, last run.
     Stats(StatsArgs),
+    /// List, show and save named queries (in the saved-queries file).
+    Queries(saved::QueriesArgs),
+    /// Run saved queries by name, all at once (--all), or only for what is new (--new).
+    Run(saved::RunArgs),
+    /// Run one search per line of FILE (or - for stdin); one output row per line.
+    Batch(batch::BatchArgs),
     /// Print the people, organisations and places the extractor finds in one file.
     Entities(EntitiesArgs),
     /// Score the entity extractor on CoNLL-2003-format data (PER, ORG, LOC; exact spans).
@@ -173,11 +185,11 @@ pub struct FilterArgs {
     #[arg(long = "place", value_name = "NAME")]
     pub places: Vec<String>,
 
-    /// First day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
+    /// First day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive), or 7d, 4w, 6m, 1y before today.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
 
-    /// Last day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive).
+    /// Last day: YYYY-MM-DD, YYYY-MM or YYYY (inclusive), or 7d, 4w, 6m, 1y before today.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
 
@@ -217,6 +229,14 @@ pub struct SearchArgs {
     /// Colour matched words in the table.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Only these fields, comma-separated (csv and jsonl): id,title,published,source,...
+    #[arg(long, value_name = "LIST")]
+    pub fields: Option<String>,
+
+    /// Print only the number of matches.
+    #[arg(long)]
+    pub count: bool,
 }
 
 /// Arguments of `newsdex facets`.
@@ -313,6 +333,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Search(args) => search::run(&cli.index, args),
         Command::Facets(args) => search::run_facets(&cli.index, args),
         Command::Stats(args) => search::run_stats(&cli.index, args),
+        Command::Queries(args) => saved::run_queries(&cli.index, &cli.queries, args),
+        Command::Run(args) => saved::run_saved(&cli.index, &cli.queries, args),
+        Command::Batch(args) => batch::run(&cli.index, args),
         Command::Entities(args) => entities::run_entities(args),
         Command::EvalNer(args) => entities::run_eval(args),
     }

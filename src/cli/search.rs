@@ -16,7 +16,7 @@ use crate::query::{self, EntityFilters, SearchRequest, Sort};
 
 impl FilterArgs {
     /// The request these filters describe, dates checked.
-    fn request(&self) -> anyhow::Result<SearchRequest> {
+    pub fn request(&self) -> anyhow::Result<SearchRequest> {
         Ok(SearchRequest {
             text: Some(self.query.join(" ")).filter(|q| !q.trim().is_empty()),
             sources: self.sources.clone(),
@@ -26,15 +26,25 @@ impl FilterArgs {
                 places: self.places.clone(),
                 actors: self.actors.clone(),
             },
-            from: self.from.as_deref().map(|d| parse_day(d, Bound::Start)).transpose()?,
-            to: self.to.as_deref().map(|d| parse_day(d, Bound::End)).transpose()?,
+            from: self.from.as_deref().map(|d| day_arg(d, Bound::Start)).transpose()?,
+            to: self.to.as_deref().map(|d| day_arg(d, Bound::End)).transpose()?,
             collapse: self.collapse,
             ..SearchRequest::default()
         })
     }
 }
 
-fn output_format(format: FormatArg) -> OutputFormat {
+/// A `--from`/`--to` value: relative to today (`7d`, `4w`, `6m`, `1y`) or a day, month or year.
+fn day_arg(value: &str, bound: Bound) -> anyhow::Result<chrono::NaiveDate> {
+    let today = chrono::Local::now().date_naive();
+    match crate::saved::relative_day(value, today) {
+        Some(day) => Ok(day),
+        None => Ok(parse_day(value, bound)?),
+    }
+}
+
+/// The output format an argument names.
+pub fn output_format(format: FormatArg) -> OutputFormat {
     match format {
         FormatArg::Table => OutputFormat::Table,
         FormatArg::Json => OutputFormat::Json,
@@ -44,7 +54,7 @@ fn output_format(format: FormatArg) -> OutputFormat {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
-fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+pub fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match print(&mut out).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -54,48 +64,108 @@ fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> an
 
 /// Runs `newsdex search`.
 pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
-    let request = SearchRequest {
-        limit: args.limit,
-        offset: args.offset,
-        sort: match args.sort {
-            SortArg::Relevance => Sort::Relevance,
-            SortArg::Newest => Sort::Newest,
-            SortArg::Oldest => Sort::Oldest,
-        },
-        ..args.filters.request()?
-    };
+    let request = args.request()?;
+    let show = Presentation::from_args(&args)?;
     let index = NewsIndex::open(index_path)?;
-    let format = output_format(args.format);
-    if let Some(period) = args.histogram {
-        let period = match period {
-            PeriodArg::Day => Period::Day,
-            PeriodArg::Week => Period::Week,
-            PeriodArg::Month => Period::Month,
-            PeriodArg::Year => Period::Year,
+    let total = execute(&index, &request, &show)?;
+    Ok(ExitStatus::for_matches(total))
+}
+
+/// How a search's results are printed.
+pub struct Presentation {
+    /// Output format.
+    pub format: OutputFormat,
+    /// Colour matched words in the table.
+    pub color: bool,
+    /// Only these fields (CSV, JSON Lines).
+    pub fields: Option<Vec<String>>,
+    /// Only the number of matches.
+    pub count: bool,
+    /// A histogram instead of hits.
+    pub histogram: Option<Period>,
+}
+
+impl Presentation {
+    /// The presentation `search`'s arguments ask for, conflicts rejected.
+    pub fn from_args(args: &SearchArgs) -> anyhow::Result<Self> {
+        let format = output_format(args.format);
+        let fields = args
+            .fields
+            .as_deref()
+            .map(output::fields::parse_fields)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        if fields.is_some() && !matches!(format, OutputFormat::Csv | OutputFormat::Jsonl) {
+            anyhow::bail!("--fields applies to --format csv and --format jsonl");
+        }
+        if args.count && (fields.is_some() || args.histogram.is_some()) {
+            anyhow::bail!(
+                "--count prints only the number of matches: it cannot go with --fields or --histogram"
+            );
+        }
+        let color = match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => std::io::stdout().is_terminal(),
         };
-        let histogram = facets::date_histogram(&index, &request, period)?;
+        Ok(Presentation { format, color, fields, count: args.count, histogram: args.histogram.map(period) })
+    }
+}
+
+fn period(arg: PeriodArg) -> Period {
+    match arg {
+        PeriodArg::Day => Period::Day,
+        PeriodArg::Week => Period::Week,
+        PeriodArg::Month => Period::Month,
+        PeriodArg::Year => Period::Year,
+    }
+}
+
+impl SearchArgs {
+    /// The request these arguments describe.
+    pub fn request(&self) -> anyhow::Result<SearchRequest> {
+        Ok(SearchRequest {
+            limit: self.limit,
+            offset: self.offset,
+            sort: match self.sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            },
+            ..self.filters.request()?
+        })
+    }
+}
+
+/// Runs `request` and prints it as `show` says; returns the number of matches.
+pub fn execute(index: &NewsIndex, request: &SearchRequest, show: &Presentation) -> anyhow::Result<usize> {
+    let format = show.format;
+    if let Some(period) = show.histogram {
+        let histogram = facets::date_histogram(index, request, period)?;
         print_stdout(|out| output::counts::print_histogram(out, &histogram, format))?;
         if format != OutputFormat::Json {
             eprintln!("{} matches ({} without a date)", histogram.total, histogram.undated);
         }
-        return Ok(ExitStatus::for_matches(histogram.total));
+        return Ok(histogram.total);
     }
-    let results = query::search(&index, &request)?;
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stdout().is_terminal(),
-    };
-    print_stdout(|out| output::print_results(out, &results, request.offset, format, &TableStyle { color }))?;
-    if format != OutputFormat::Json {
+    let results = query::search(index, request)?;
+    if show.count {
+        print_stdout(|out| writeln!(out, "{}", results.total))?;
+    } else if let Some(fields) = &show.fields {
+        print_stdout(|out| output::fields::print_selected(out, &results, request.offset, format, fields))?;
+    } else {
+        let style = TableStyle { color: show.color };
+        print_stdout(|out| output::print_results(out, &results, request.offset, format, &style))?;
+    }
+    if format != OutputFormat::Json && !show.count {
         let shown = results.hits.len();
         let first = if shown == 0 { 0 } else { request.offset + 1 };
         eprintln!("{} matches (showing {}-{})", results.total, first, request.offset + shown);
     }
     if results.total == 0 {
-        explain_unknown_names(&index, &request)?;
+        explain_unknown_names(index, request)?;
     }
-    Ok(ExitStatus::for_matches(results.total))
+    Ok(results.total)
 }
 
 /// After an empty result, says which entity filter names no article mentions.

@@ -81,6 +81,7 @@ impl Normaliser {
                 others: Vec::new(),
                 sketch: neardup::sketch(&format!("{title}\n{body}")),
                 story: String::new(),
+                added_in: 0,
                 title,
                 body,
                 entities,

@@ -53,6 +53,12 @@ impl SourceRules {
         Self::parse(BUILTIN_SOURCES, "index_schema/sources.toml").expect("shipped sources.toml is valid")
     }
 
+    /// The shipped rules, parsed once per process.
+    pub fn shared() -> &'static SourceRules {
+        static SHARED: std::sync::OnceLock<SourceRules> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Self::builtin)
+    }
+
     /// Parses a rules file; `file` names it in error messages.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
         let rules: RulesFile = toml::from_str(text)

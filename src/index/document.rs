@@ -61,6 +61,7 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
     }
     doc.add_text(fields.story, &article.story);
     doc.add_u64(fields.story_key, story_key(&article.story));
+    doc.add_u64(fields.added_in, article.added_in);
     add_entities(&mut doc, fields, &article.entities);
     doc
 }
@@ -85,6 +86,7 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         sketch: text(fields.sketch).and_then(|hex| Sketch::from_hex(&hex)),
         story: text(fields.story).unwrap_or_default(),
+        added_in: doc.get_first(fields.added_in).and_then(|v| v.as_u64()).unwrap_or(0),
     })
 }
 
@@ -170,6 +172,7 @@ mod tests {
             furniture: vec!["Sign up for our newsletter".into()],
             sketch: crate::extract::neardup::sketch("one two three four five six seven eight nine"),
             story: "https://x.example/a".into(),
+            added_in: 3,
         };
         article.add_publication(Publication {
             id: "/corpus/b.txt".into(),

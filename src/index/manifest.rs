@@ -44,10 +44,7 @@ impl Manifest {
     /// Loads the manifest of the index in `dir` as of the commit whose payload is `payload`.
     pub fn load(dir: &Path, payload: Option<&str>) -> Result<Self> {
         let path = dir.join(JOURNAL);
-        let committed_len = payload
-            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX))
-            .and_then(|n| n.trim().parse::<u64>().ok())
-            .unwrap_or(0);
+        let committed_len = Payload::parse(payload).journal_len;
         let mut files = HashMap::new();
         if committed_len > 0 {
             let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -97,9 +94,9 @@ impl Manifest {
         self.staged.push((path, None));
     }
 
-    /// Appends the staged records to the journal, synced to disk, and returns the payload the
-    /// commit that includes their documents must carry.
-    pub fn write_staged(&mut self) -> Result<String> {
+    /// Appends the staged records to the journal, synced to disk, and returns the journal
+    /// length that the commit including their documents must carry in its [`Payload`].
+    pub fn write_staged(&mut self) -> Result<u64> {
         let mut journal = OpenOptions::new()
             .create(true)
             .append(true)
@@ -118,7 +115,36 @@ impl Manifest {
         journal.write_all(text.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
         journal.sync_all().map_err(|e| Error::io(&self.path, e))?;
         self.committed_len += text.len() as u64;
-        Ok(format!("{PAYLOAD_PREFIX}{}", self.committed_len))
+        Ok(self.committed_len)
+    }
+}
+
+/// What each index commit carries: the manifest journal's committed length, and the commit's
+/// sequence number (articles remember the commit they entered in, for alerts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Payload {
+    /// Bytes of the journal that the commit covers.
+    pub journal_len: u64,
+    /// 1 for an index's first commit, then counting up.
+    pub commit: u64,
+}
+
+impl Payload {
+    /// Reads a commit's payload; an index never committed by newsdex gives zeros.
+    pub fn parse(payload: Option<&str>) -> Payload {
+        let mut words = payload.and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)).unwrap_or("").split_whitespace();
+        let journal_len = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let commit = match (words.next(), words.next()) {
+            (Some("commit"), Some(n)) => n.parse().unwrap_or(0),
+            _ => 0,
+        };
+        Payload { journal_len, commit }
+    }
+}
+
+impl std::fmt::Display for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{PAYLOAD_PREFIX}{} commit {}", self.journal_len, self.commit)
     }
 }
 
@@ -169,7 +195,7 @@ mod tests {
         let mut manifest = Manifest::load(dir.path(), None).unwrap();
         manifest.stage("a\tb.txt".into(), record(1));
         manifest.stage("c.txt".into(), record(2));
-        let payload = manifest.write_staged().unwrap();
+        let payload = Payload { journal_len: manifest.write_staged().unwrap(), commit: 1 }.to_string();
         manifest.stage_removal("c.txt".into());
         manifest.stage("d.txt".into(), record(4));
         let _uncommitted = manifest.write_staged().unwrap();
@@ -180,7 +206,8 @@ mod tests {
         // A new run from the first commit cuts the uncommitted tail before appending.
         let mut resumed = at_first_commit;
         resumed.stage("e.txt".into(), record(5));
-        let payload = resumed.write_staged().unwrap();
+        let payload = Payload { journal_len: resumed.write_staged().unwrap(), commit: 2 }.to_string();
+        assert_eq!(Payload::parse(Some(&payload)).commit, 2);
         let reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
         let mut paths: Vec<&String> = reloaded.paths().collect();
         paths.sort();

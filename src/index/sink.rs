@@ -17,7 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use super::document::{from_document, to_document};
-use super::manifest::{FileRecord, Manifest};
+use super::manifest::{FileRecord, Manifest, Payload};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -57,6 +57,8 @@ struct State {
     live_bands: HashMap<String, HashSet<String>>,
     since_commit: u64,
     commits: u64,
+    /// Sequence number of the commit being prepared: articles entering now are tagged with it.
+    next_commit: u64,
 }
 
 /// Writes files' articles into an index, from many threads.
@@ -81,6 +83,7 @@ impl ArticleSink {
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
+        let next_commit = Payload::parse(payload.as_deref()).commit + 1;
         let state = State {
             searcher: reader.searcher(),
             manifest,
@@ -90,6 +93,7 @@ impl ArticleSink {
             live_bands: HashMap::new(),
             since_commit: 0,
             commits: 0,
+            next_commit,
         };
         Ok(ArticleSink {
             writer: RwLock::new(writer),
@@ -158,9 +162,9 @@ impl ArticleSink {
         if state.since_commit == 0 && state.commits > 0 {
             return Ok(());
         }
-        let payload = state.manifest.write_staged()?;
+        let payload = Payload { journal_len: state.manifest.write_staged()?, commit: state.next_commit };
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&payload);
+        prepared.set_payload(&payload.to_string());
         prepared.commit()?;
         self.reader.reload()?;
         state.searcher = self.reader.searcher();
@@ -170,6 +174,7 @@ impl ArticleSink {
         state.live_bands.clear();
         state.since_commit = 0;
         state.commits += 1;
+        state.next_commit += 1;
         Ok(())
     }
 
@@ -230,6 +235,7 @@ impl Batch<'_> {
             article.publication.id = renamed;
         }
         article.story = self.story_of(&article)?.unwrap_or_else(|| article.publication.id.clone());
+        article.added_in = self.state.next_commit;
         outcome.indexed += 1;
         self.write(article, None)
     }

@@ -5,6 +5,7 @@
 
 pub mod counts;
 pub mod entities;
+pub mod fields;
 pub mod stats;
 mod table;
 
@@ -31,10 +32,10 @@ pub enum OutputFormat {
 
 /// A hit as scripts see it: every stored field, its rank and score.
 #[derive(Serialize)]
-struct Record<'a> {
-    rank: usize,
+pub(crate) struct Record<'a> {
+    pub(crate) rank: usize,
     #[serde(flatten)]
-    hit: &'a Hit,
+    pub(crate) hit: &'a Hit,
 }
 
 #[derive(Serialize)]

@@ -31,13 +31,19 @@ pub fn build_query(index: &NewsIndex, request: &SearchRequest) -> Result<(Box<dy
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
     let fields = &index.fields;
     if !request.sources.is_empty() {
-        let rules = SourceRules::builtin();
+        let rules = SourceRules::shared();
         let names: Vec<String> = request.sources.iter().filter_map(|s| rules.canonical(s)).collect();
         clauses.push((Occur::Must, any_of(fields.source, &names)));
     }
     if !request.entities.is_empty() {
-        let extractor = Extractor::builtin()?;
-        clauses.extend(entity_clauses(fields, extractor.lexicon(), &request.entities));
+        clauses.extend(entity_clauses(fields, Extractor::shared()?.lexicon(), &request.entities));
+    }
+    if let Some(commit) = request.added_after {
+        let after = Term::from_field_u64(fields.added_in, commit);
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(RangeBound::Excluded(after), RangeBound::Unbounded)),
+        ));
     }
     if request.from.is_some() || request.to.is_some() {
         clauses.push((Occur::Must, Box::new(date_range(fields, request.from, request.to))));
@@ -127,8 +133,7 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
     if filters.is_empty() {
         return Ok(Vec::new());
     }
-    let extractor = Extractor::builtin()?;
-    let lexicon = extractor.lexicon();
+    let lexicon = Extractor::shared()?.lexicon();
     let searcher = index.index.reader()?.searcher();
     let fields = &index.fields;
     let groups: [(&Vec<String>, &[Kind], Field, &'static str); 4] = [

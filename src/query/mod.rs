@@ -76,6 +76,14 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Count and show each story once (its earliest version, with the number of versions).
     pub collapse: bool,
+    /// Only articles that entered the index after this commit (alerts).
+    pub added_after: Option<u64>,
+}
+
+/// The sequence number of the index's last commit (0 for an empty index).
+pub fn current_commit(index: &NewsIndex) -> Result<u64> {
+    let payload = index.index.load_metas()?.payload;
+    Ok(crate::index::manifest::Payload::parse(payload.as_deref()).commit)
 }
 
 /// The answer to a search.

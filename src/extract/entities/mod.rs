@@ -82,6 +82,19 @@ impl Extractor {
         Ok(Extractor { lexicon: Lexicon::builtin()? })
     }
 
+    /// The shipped extractor, built once per process and shared (searches resolve filter names
+    /// with it; building it takes milliseconds, too many to repeat per query).
+    pub fn shared() -> Result<&'static Extractor> {
+        static SHARED: std::sync::OnceLock<std::result::Result<Extractor, String>> =
+            std::sync::OnceLock::new();
+        match SHARED.get_or_init(|| Extractor::builtin().map_err(|e| e.to_string())) {
+            Ok(extractor) => Ok(extractor),
+            Err(reason) => {
+                Err(crate::error::Error::Config { file: "index_schema".into(), reason: reason.clone() })
+            }
+        }
+    }
+
     /// The lexicon, for resolving names users type in filters.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
