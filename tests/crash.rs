@@ -8,7 +8,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{Env, short};
+use common::{Env, content};
 
 /// Writes a corpus of `files` small articles: plain text, JSON Lines with several records, and
 /// every tenth file an exact copy of another.
@@ -49,28 +49,6 @@ fn spawn_index(env: &Env, extra: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-/// Article ids with the paths of their publications, sorted: the index's content.
-fn content(env: &Env) -> Vec<(String, Vec<String>)> {
-    let run = env.run(&["search", "--format", "jsonl", "--limit", "1000000"]);
-    assert!(run.code < 2, "the index must open and search: {}", run.stderr);
-    let mut out: Vec<(String, Vec<String>)> = run
-        .jsonl()
-        .iter()
-        .map(|h| {
-            let mut paths: Vec<String> = h["publications"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| short(p["path"].as_str().unwrap()))
-                .collect();
-            paths.sort();
-            (short(h["id"].as_str().unwrap()), paths)
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

@@ -4,27 +4,7 @@
 
 mod common;
 
-use common::{Env, Run, short};
-
-fn ids_and_paths(env: &Env) -> Vec<(String, Vec<String>)> {
-    let run = env.run(&["search", "--format", "jsonl", "--limit", "100000"]);
-    assert!(run.code < 2, "{}", run.stderr);
-    let mut out: Vec<(String, Vec<String>)> = run
-        .jsonl()
-        .iter()
-        .map(|h| {
-            let paths = h["publications"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| short(p["path"].as_str().unwrap()))
-                .collect();
-            (short(h["id"].as_str().unwrap()), paths)
-        })
-        .collect();
-    out.sort();
-    out
-}
+use common::{Env, Run, content};
 
 fn files_line(run: &Run) -> String {
     run.stderr.lines().find(|l| l.trim_start().starts_with("files:")).unwrap_or("").trim().to_string()
@@ -44,7 +24,7 @@ fn a_second_run_reads_only_new_and_changed_files() {
     assert_eq!(files_line(&second), "files: 1 new, 1 changed, 1 unchanged, 0 removed");
     assert_eq!(env.search(&["Aleppo"]).code, 1, "the old version is gone");
     assert_eq!(env.search(&["Geneva"]).titles(), ["Alpha headline"]);
-    assert_eq!(ids_and_paths(&env).len(), 3);
+    assert_eq!(content(&env).len(), 3);
     let third = env.index(&env.corpus(), &[]);
     assert_eq!(files_line(&third), "files: 0 new, 0 changed, 3 unchanged, 0 removed");
 }
@@ -88,7 +68,7 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
     one_run.write("y/a.txt", text);
     one_run.index(&one_run.corpus(), &[]);
     let expected = vec![("x/b.txt".to_string(), vec!["x/b.txt".to_string(), "y/a.txt".to_string()])];
-    assert_eq!(ids_and_paths(&one_run), expected);
+    assert_eq!(content(&one_run), expected);
 
     // The same files fed in the other order, over two runs, give the same article.
     let two_runs = Env::new();
@@ -96,12 +76,12 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
     two_runs.index(&two_runs.corpus().join("y"), &[]);
     two_runs.write("x/b.txt", text);
     two_runs.index(&two_runs.corpus().join("x"), &[]);
-    assert_eq!(ids_and_paths(&two_runs), expected);
+    assert_eq!(content(&two_runs), expected);
 
     // Removing the shown publication shows the other; removing both removes the article.
     std::fs::remove_file(one_run.corpus().join("x/b.txt")).unwrap();
     one_run.index(&one_run.corpus(), &["--prune"]);
-    assert_eq!(ids_and_paths(&one_run), vec![("y/a.txt".to_string(), vec!["y/a.txt".to_string()])]);
+    assert_eq!(content(&one_run), vec![("y/a.txt".to_string(), vec!["y/a.txt".to_string()])]);
     one_run.write("y/a.txt", "Different\n\nNow another text.");
     one_run.index(&one_run.corpus(), &[]);
     assert_eq!(one_run.search(&["wire"]).code, 1);
@@ -136,5 +116,5 @@ fn several_folders_feed_one_index_and_stats_reports_it() {
     assert!(table.stdout.contains("dates:          2015-03-01 to 2016-07-09\n"), "{}", table.stdout);
     // Pruning one folder's run never touches the other folder's articles.
     env.index(&a, &["--prune"]);
-    assert_eq!(ids_and_paths(&env).len(), 3);
+    assert_eq!(content(&env).len(), 3);
 }

@@ -127,13 +127,7 @@ fn run_line(index: &NewsIndex, line: &str, top: usize) -> anyhow::Result<serde_j
 
 fn print_rows(out: &mut dyn Write, rows: &[serde_json::Value], format: BatchFormat) -> std::io::Result<()> {
     match format {
-        BatchFormat::Jsonl => {
-            for row in rows {
-                serde_json::to_writer(&mut *out, row)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
+        BatchFormat::Jsonl => crate::output::json_lines(out, rows),
         BatchFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(["line", "query", "matches", "top_ids", "top_titles"])?;

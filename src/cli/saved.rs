@@ -361,13 +361,7 @@ fn print_rows(out: &mut dyn Write, rows: &[serde_json::Value], format: OutputFor
             }
             writer.flush()
         }
-        OutputFormat::Jsonl => {
-            for row in rows {
-                serde_json::to_writer(&mut *out, row)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
+        OutputFormat::Jsonl => crate::output::json_lines(out, rows),
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, rows)?;
             writeln!(out)

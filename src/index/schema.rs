@@ -64,6 +64,24 @@ struct FieldSpec {
     indexed: bool,
 }
 
+/// Applies a declaration's `indexed`, `stored` and `fast` flags to date or number options
+/// (two tantivy types with the same builder methods and no common trait).
+macro_rules! with_flags {
+    ($options:expr, $field:expr) => {{
+        let mut options = $options;
+        if $field.indexed {
+            options = options.set_indexed();
+        }
+        if $field.stored {
+            options = options.set_stored();
+        }
+        if $field.fast {
+            options = options.set_fast();
+        }
+        options
+    }};
+}
+
 /// Handles to the fields the indexer and the searcher use.
 #[derive(Debug, Clone, Copy)]
 #[allow(missing_docs)]
@@ -126,30 +144,12 @@ impl SchemaSpec {
                     builder.add_text_field(&field.name, self.text_options(field)?);
                 }
                 "date" => {
-                    let mut opts = DateOptions::default().set_precision(DateTimePrecision::Seconds);
-                    if field.indexed {
-                        opts = opts.set_indexed();
-                    }
-                    if field.stored {
-                        opts = opts.set_stored();
-                    }
-                    if field.fast {
-                        opts = opts.set_fast();
-                    }
+                    let opts =
+                        with_flags!(DateOptions::default().set_precision(DateTimePrecision::Seconds), field);
                     builder.add_date_field(&field.name, opts);
                 }
                 "u64" => {
-                    let mut opts = NumericOptions::default();
-                    if field.indexed {
-                        opts = opts.set_indexed();
-                    }
-                    if field.stored {
-                        opts = opts.set_stored();
-                    }
-                    if field.fast {
-                        opts = opts.set_fast();
-                    }
-                    builder.add_u64_field(&field.name, opts);
+                    builder.add_u64_field(&field.name, with_flags!(NumericOptions::default(), field));
                 }
                 "facet" => {
                     builder.add_facet_field(&field.name, FacetOptions::default());

@@ -46,13 +46,7 @@ pub fn print_facets(
             )?;
             writeln!(out)
         }
-        OutputFormat::Jsonl => {
-            for v in &counts.values {
-                serde_json::to_writer(&mut *out, v)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
+        OutputFormat::Jsonl => super::json_lines(out, &counts.values),
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record([label, "count"])?;
@@ -80,13 +74,7 @@ pub fn print_histogram(out: &mut dyn Write, histogram: &Histogram, format: Outpu
             serde_json::to_writer_pretty(&mut *out, histogram)?;
             writeln!(out)
         }
-        OutputFormat::Jsonl => {
-            for b in &histogram.buckets {
-                serde_json::to_writer(&mut *out, b)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
+        OutputFormat::Jsonl => super::json_lines(out, &histogram.buckets),
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(["period", "start", "count"])?;

@@ -67,15 +67,21 @@ pub fn print_results(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        OutputFormat::Jsonl => {
-            for record in records() {
-                serde_json::to_writer(&mut *out, &record)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
+        OutputFormat::Jsonl => json_lines(out, &records().collect::<Vec<_>>()),
         OutputFormat::Csv => print_csv(out, records()),
     }
+}
+
+/// Writes each item as one line of JSON.
+pub fn json_lines<'a, T: Serialize + 'a>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = &'a T>,
+) -> io::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// CSV columns; the body is left out (it is in JSON and JSON Lines).

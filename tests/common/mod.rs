@@ -120,3 +120,23 @@ pub fn sample_env() -> (Env, Run) {
     let run = env.index(&sample_corpus(), &[]);
     (env, run)
 }
+
+/// The index's content: each article's id with the paths of its publications, all sorted, for
+/// comparing two indexes article for article. Fails when the index does not open and search.
+pub fn content(env: &Env) -> Vec<(String, Vec<String>)> {
+    let run = env.run(&["search", "--format", "jsonl", "--limit", "1000000"]);
+    assert!(run.code < 2, "the index must open and search: {}", run.stderr);
+    let mut out: Vec<(String, Vec<String>)> = run
+        .jsonl()
+        .iter()
+        .map(|h| {
+            let publications = h["publications"].as_array().unwrap();
+            let mut paths: Vec<String> =
+                publications.iter().map(|p| short(p["path"].as_str().unwrap())).collect();
+            paths.sort();
+            (short(h["id"].as_str().unwrap()), paths)
+        })
+        .collect();
+    out.sort();
+    out
+}
