@@ -21,7 +21,7 @@ use super::manifest::{FileRecord, Manifest, Payload};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::extract::neardup::SAME_STORY;
+use crate::extract::neardup::{SAME_STORY, Sketch};
 
 /// What became of a file handed to the sink.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -53,12 +53,32 @@ struct State {
     live_paths: HashMap<String, HashSet<String>>,
     /// Ids written since the last commit, to their content hash (`None`: deleted).
     live_ids: HashMap<String, Option<String>>,
-    /// LSH band keys of `live` articles, to their content hashes.
-    live_bands: HashMap<String, HashSet<String>>,
+    /// Whether the index held articles when the run began: only then can a lookup in the
+    /// committed index find what this run's own memory does not know.
+    preexisting: bool,
+    /// What this run wrote, across its commits.
+    run: RunMemory,
     since_commit: u64,
     commits: u64,
     /// Sequence number of the commit being prepared: articles entering now are tagged with it.
     next_commit: u64,
+}
+
+/// What a run wrote, in compact form and across its commits: enough to know when a lookup in
+/// the committed index is needed, and to find near-duplicate candidates without one.
+#[derive(Default)]
+struct RunMemory {
+    contents: HashSet<u64>,
+    ids: HashSet<u64>,
+    /// LSH band key to the slots of `stories`.
+    bands: HashMap<String, Vec<u32>>,
+    /// Sketch and story of each article this run added.
+    stories: Vec<(Sketch, String)>,
+}
+
+fn short_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text)
 }
 
 /// Writes files' articles into an index, from many threads.
@@ -90,7 +110,8 @@ impl ArticleSink {
             live: HashMap::new(),
             live_paths: HashMap::new(),
             live_ids: HashMap::new(),
-            live_bands: HashMap::new(),
+            preexisting: reader.searcher().num_docs() > 0,
+            run: RunMemory::default(),
             since_commit: 0,
             commits: 0,
             next_commit,
@@ -171,7 +192,6 @@ impl ArticleSink {
         state.live.clear();
         state.live_paths.clear();
         state.live_ids.clear();
-        state.live_bands.clear();
         state.since_commit = 0;
         state.commits += 1;
         state.next_commit += 1;
@@ -200,8 +220,11 @@ impl Batch<'_> {
     /// Takes the publications read from `path` out of every article that has one.
     fn detach_path(&mut self, path: &str) -> Result<()> {
         let mut contents: HashSet<String> = self.state.live_paths.remove(path).unwrap_or_default();
-        for article in self.committed(self.fields.path, path, usize::MAX)? {
-            contents.insert(article.content_hash);
+        // A path is handed in once per run: before the run, or in `live`, nowhere else.
+        if self.state.preexisting {
+            for article in self.committed(self.fields.path, path, usize::MAX)? {
+                contents.insert(article.content_hash);
+            }
         }
         for content in contents {
             let Some(mut article) = self.current(&content)? else {
@@ -255,16 +278,14 @@ impl Batch<'_> {
                 best = Some((similarity, story.to_string()));
             }
         };
-        let mut seen: HashSet<&String> = HashSet::new();
-        for content in keys.iter().filter_map(|k| self.state.live_bands.get(k)).flatten() {
-            if seen.insert(content)
-                && let Some(Some(candidate)) = self.state.live.get(content)
-                && let Some(other) = &candidate.sketch
-            {
-                consider(sketch.similarity(other), &candidate.story);
+        let mut seen: HashSet<u32> = HashSet::new();
+        for slot in keys.iter().filter_map(|k| self.state.run.bands.get(k)).flatten() {
+            if seen.insert(*slot) {
+                let (other, story) = &self.state.run.stories[*slot as usize];
+                consider(sketch.similarity(other), story);
             }
         }
-        if self.state.searcher.num_docs() > 0 {
+        if self.state.preexisting {
             let any_band: Vec<(Occur, Box<dyn Query>)> = keys
                 .iter()
                 .map(|k| {
@@ -298,6 +319,9 @@ impl Batch<'_> {
         if let Some(live) = self.state.live.get(content) {
             return Ok(live.clone());
         }
+        if !self.state.preexisting && !self.state.run.contents.contains(&short_hash(content)) {
+            return Ok(None);
+        }
         Ok(self.committed(self.fields.content_hash, content, 1)?.into_iter().next())
     }
 
@@ -305,6 +329,9 @@ impl Batch<'_> {
     fn id_taken(&self, id: &str, content: &str) -> Result<bool> {
         if let Some(owner) = self.state.live_ids.get(id) {
             return Ok(owner.as_deref().is_some_and(|c| c != content));
+        }
+        if !self.state.preexisting && !self.state.run.ids.contains(&short_hash(id)) {
+            return Ok(false);
         }
         Ok(self.committed(self.fields.id, id, 4)?.iter().any(|a| a.content_hash != content))
     }
@@ -339,9 +366,15 @@ impl Batch<'_> {
             self.state.live_paths.entry(publication.path.clone()).or_default().insert(content.clone());
         }
         self.state.live_ids.insert(article.publication.id.clone(), Some(content.clone()));
-        if let Some(sketch) = &article.sketch {
+        let run = &mut self.state.run;
+        run.ids.insert(short_hash(&article.publication.id));
+        if run.contents.insert(short_hash(&content))
+            && let Some(sketch) = &article.sketch
+        {
+            let slot = run.stories.len() as u32;
+            run.stories.push((sketch.clone(), article.story.clone()));
             for key in sketch.band_keys() {
-                self.state.live_bands.entry(key).or_default().insert(content.clone());
+                run.bands.entry(key).or_default().push(slot);
             }
         }
         self.state.live.insert(content, Some(article));
