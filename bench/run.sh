@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Indexing throughput of newsdex against the peers a user would pick instead, measured in one
+# run on this machine:
+#   newsdex index (full pipeline: read, parse, dates, sources, furniture, entities, index)
+#   newsdex index --no-entities
+#   tantivy-cli (plain tantivy, title+body, the same text newsdex indexed), installed from
+#     crates.io into bench/.tools on first use
+#   SQLite FTS5 through Python's sqlite3, the same text
+# Prints one table: seconds, articles/s, MB/s of text, peak RSS, index size, and the ratios
+# newsdex/peer.
+#
+#   bench/run.sh [CORPUS_DIR]     default: the Reuters slice from ../shared/corpora, unpacked
+#                                  into bench/.data on first use
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+work="$here/.work"
+tools="$here/.tools"
+threads=${THREADS:-2}
+mkdir -p "$work" "$tools"
+
+corpus=${1:-}
+if [ -z "$corpus" ]; then
+  tarball="$top/../shared/corpora/reuters-news-2006-2008.tar.gz"
+  if [ ! -f "$tarball" ]; then
+    echo "skipping: $tarball is absent; give a corpus folder as argument" >&2
+    exit 0
+  fi
+  corpus="$here/.data/reuters-news"
+  if [ ! -d "$corpus" ]; then
+    mkdir -p "$here/.data"
+    tar xzf "$tarball" -C "$here/.data"
+  fi
+fi
+
+echo "building newsdex (release)..." >&2
+(cd "$top" && cargo build --release --quiet)
+newsdex="$top/target/release/newsdex"
+if [ ! -x "$tools/bin/tantivy" ]; then
+  echo "installing tantivy-cli into $tools (first run only)..." >&2
+  cargo install tantivy-cli --locked --root "$tools" --quiet
+fi
+tantivy="$tools/bin/tantivy"
+
+measure() { # label, command...: prints "seconds peak_kb"
+  local log="$work/time.log"
+  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr.log" || { cat "$work/stderr.log" >&2; exit 1; }
+  cat "$log"
+}
+size_mb() { du -sm "$1" | cut -f1; }
+
+rm -rf "$work/newsdex" "$work/newsdex-noent" "$work/tantivy" "$work/fts5.sqlite"
+read -r full_s full_kb < <(measure "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")
+read -r noent_s noent_kb < <(measure "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)
+
+# The same text for the peers: what newsdex indexed (title and body, furniture removed).
+"$newsdex" --index "$work/newsdex-noent" search --limit 100000000 --format jsonl --fields title,body \
+  >"$work/docs.jsonl" 2>/dev/null || true
+articles=$(wc -l <"$work/docs.jsonl")
+text_mb=$(python3 -c "
+import json,sys
+n=0
+for line in open(sys.argv[1], encoding='utf-8'):
+    d=json.loads(line); n+=len((d['title'] or '').encode())+len((d['body'] or '').encode())
+print(f'{n/1e6:.2f}')" "$work/docs.jsonl")
+
+mkdir -p "$work/tantivy"
+cat >"$work/tantivy/meta.json" <<'META'
+{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[
+{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},
+{"name":"body","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],
+"opstamp":0}
+META
+read -r tv_s tv_kb < <(measure sh -c "\"$tantivy\" index -i \"$work/tantivy\" -t $threads < \"$work/docs.jsonl\"")
+read -r fts_s fts_kb < <(measure python3 "$here/fts5_index.py" "$work/docs.jsonl" "$work/fts5.sqlite")
+
+row() { # label seconds kb index_path
+  python3 - "$@" "$articles" "$text_mb" <<'PY'
+import sys
+label, secs, kb, path_mb, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), float(sys.argv[6])
+print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>9.0f} {path_mb:>9}")
+PY
+}
+echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $threads threads"
+printf '%-28s %8s %11s %7s %9s %9s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "index MB"
+row "newsdex (full pipeline)" "$full_s" "$full_kb" "$(size_mb "$work/newsdex")"
+row "newsdex --no-entities" "$noent_s" "$noent_kb" "$(size_mb "$work/newsdex-noent")"
+row "tantivy-cli" "$tv_s" "$tv_kb" "$(size_mb "$work/tantivy")"
+row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$(size_mb "$work/fts5.sqlite")"
+python3 - "$full_s" "$noent_s" "$tv_s" "$fts_s" <<'PY'
+import sys
+full, noent, tv, fts = map(float, sys.argv[1:])
+print(f"ratios of throughput: full/tantivy-cli {tv/full:.2f}x, no-entities/tantivy-cli {tv/noent:.2f}x, "
+      f"full/fts5 {fts/full:.2f}x, no-entities/fts5 {fts/noent:.2f}x")
+PY
