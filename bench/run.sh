@@ -7,7 +7,7 @@
 #     crates.io into bench/.tools on first use
 #   SQLite FTS5 through Python's sqlite3, the same text
 # Prints one table: seconds, articles/s, MB/s of text, peak RSS, index size, and the ratios
-# newsdex/peer.
+# newsdex/peer; then query latencies (median, p99) per kind of query (bench/latency.py).
 #
 #   bench/run.sh [CORPUS_DIR]     default: the Reuters slice from ../shared/corpora, unpacked
 #                                  into bench/.data on first use
@@ -93,3 +93,7 @@ full, noent, tv, fts = map(float, sys.argv[1:])
 print(f"ratios of throughput: full/tantivy-cli {tv/full:.2f}x, no-entities/tantivy-cli {tv/noent:.2f}x, "
       f"full/fts5 {fts/full:.2f}x, no-entities/fts5 {fts/noent:.2f}x")
 PY
+
+echo
+echo "query latency, in process, 30 queries per kind, top 10 (bench/latency.py):"
+python3 "$here/latency.py" "$newsdex" "$work/newsdex" "$tantivy" "$work/tantivy" "$work/fts5.sqlite"

@@ -27,6 +27,11 @@ pub struct BatchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
     pub format: BatchFormat,
+
+    /// Add each line's search time in microseconds (`micros`), measured in process: for
+    /// benchmarks.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Output formats of `batch`.
@@ -63,10 +68,13 @@ pub fn run(index_path: &Path, args: BatchArgs) -> anyhow::Result<ExitStatus> {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
+        let started = std::time::Instant::now();
         match run_line(&index, line, args.top) {
-            Ok(row) => {
+            Ok(mut row) => {
+                if args.timings {
+                    row["micros"] = json!(started.elapsed().as_micros() as u64);
+                }
                 any |= row["matches"].as_u64().unwrap_or(0) > 0;
-                let mut row = row;
                 row["line"] = json!(number);
                 row["query"] = json!(line);
                 rows.push(row);

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Query latency of newsdex against tantivy-cli and SQLite FTS5, in process for each engine
+(newsdex `batch --timings`, `tantivy bench`, Python's sqlite3), over the query files of
+bench/queries/ (30 per kind): count and top 10 hits per query, three rounds, the first
+discarded as warm-up. Prints median and p99 in milliseconds per kind and engine.
+
+    python3 bench/latency.py NEWSDEX_BIN NEWSDEX_INDEX TANTIVY_BIN TANTIVY_INDEX FTS5_DB
+"""
+import json
+import pathlib
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+KINDS = ["words", "phrases", "boolean", "facet", "dates"]
+PEER_KINDS = {"words", "phrases", "boolean"}  # what tantivy-cli and FTS5 can answer
+ROUNDS = 3
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def newsdex(binary, index, path):
+    samples = []
+    for round_ in range(ROUNDS):
+        out = subprocess.run([binary, "--index", index, "batch", str(path), "--format", "jsonl", "--timings", "--top", "10"],
+                             capture_output=True, text=True, check=False).stdout
+        if round_ > 0:
+            samples += [json.loads(line)["micros"] / 1000 for line in out.splitlines()]
+    return samples
+
+
+def tantivy(binary, index, path):
+    out = subprocess.run([binary, "bench", "-i", index, "-q", str(path), "-n", str(ROUNDS)],
+                         capture_output=True, text=True, check=False).stdout
+    rows = [line.split("\t") for line in out.splitlines() if line.count("\t") == 2 and not line.startswith("query")]
+    per_round = len(rows) // ROUNDS
+    return [int(r[2]) / 1000 for r in rows[per_round:]]
+
+
+def fts5(db_path, path):
+    db = sqlite3.connect(db_path)
+    queries = [q for q in path.read_text().splitlines() if q.strip()]
+    samples = []
+    for round_ in range(ROUNDS):
+        for q in queries:
+            started = time.perf_counter()
+            db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (q,)).fetchone()
+            db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10", (q,)).fetchall()
+            if round_ > 0:
+                samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main():
+    nx_bin, nx_index, tv_bin, tv_index, fts_db = sys.argv[1:6]
+    print(f"{'kind':<9} {'engine':<12} {'queries':>7} {'median ms':>10} {'p99 ms':>8}")
+    for kind in KINDS:
+        path = HERE / "queries" / f"{kind}.txt"
+        engines = [("newsdex", newsdex(nx_bin, nx_index, path))]
+        if kind in PEER_KINDS:
+            engines += [("tantivy-cli", tantivy(tv_bin, tv_index, path)), ("sqlite fts5", fts5(fts_db, path))]
+        for name, samples in engines:
+            if not samples:
+                print(f"{kind:<9} {name:<12} {'-':>7} (no timings)")
+                continue
+            n = len(samples) // (ROUNDS - 1)
+            print(f"{kind:<9} {name:<12} {n:>7} {statistics.median(samples):>10.2f} {percentile(samples, 99):>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
