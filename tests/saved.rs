@@ -188,3 +188,16 @@ fn bad_queries_files_and_names_are_explained() {
         bad_saved.stderr
     );
 }
+
+#[test]
+fn batch_timings_are_reported_per_line() {
+    let (env, _) = sample_env();
+    let file = env.write("q.txt", "Aleppo\nceasefire --source MEE\n");
+    let run = env.run(&["batch", file.to_str().unwrap(), "--format", "jsonl", "--timings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["micros"].as_u64().is_some_and(|m| m > 0)), "{rows:?}");
+    let plain = env.run(&["batch", file.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(!plain.stdout.contains("micros"));
+}
