@@ -24,7 +24,8 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
         .articles
         .iter()
         .map(|a| {
-            let mentions = extractor.mentions(&[&a.title, &a.body]);
+            let body = crate::extract::without_dateline_tag(crate::extract::SourceRules::shared(), &a.body);
+            let mentions = extractor.mentions(&[&a.title, &body]);
             let entities = aggregate(mentions.iter().flatten())
                 .into_iter()
                 .map(|entity| {

@@ -9,6 +9,19 @@ use crate::article::{Article, Origin, Publication, content_hash, count_words};
 use crate::corpus::{CorpusFile, Format, RawArticle};
 pub use sources::SourceRules;
 
+/// The body with its dateline's agency tag blanked out: "LONDON (Reuters) -" credits the
+/// wire, it does not mention it, so the wire is no actor of every story it carries.
+pub fn without_dateline_tag<'a>(rules: &SourceRules, body: &'a str) -> std::borrow::Cow<'a, str> {
+    match rules.dateline_tag(body) {
+        Some((range, _)) => {
+            let mut masked = body.to_string();
+            masked.replace_range(range.clone(), &" ".repeat(range.len()));
+            std::borrow::Cow::Owned(masked)
+        }
+        None => std::borrow::Cow::Borrowed(body),
+    }
+}
+
 /// What the user said about where the folder's articles come from.
 #[derive(Debug, Clone, Default)]
 pub enum FolderSource {
@@ -59,7 +72,7 @@ impl Normaliser {
         let title = raw.title.trim().to_string();
         let (body, furniture) = self.boilerplate.split(source.as_deref(), &raw.body);
         let entities = match &self.extractor {
-            Some(extractor) => extractor.extract(&title, &body),
+            Some(extractor) => extractor.extract(&title, &without_dateline_tag(&self.rules, &body)),
             None => Vec::new(),
         };
         Normalised {
@@ -151,3 +164,19 @@ impl Normaliser {
 }
 pub mod entities;
 pub mod neardup;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dateline_credit_is_no_mention_but_the_text_is() {
+        let rules = SourceRules::builtin();
+        let body = "LONDON (Reuters) - Shares rose, a Reuters poll showed.";
+        assert_eq!(
+            without_dateline_tag(&rules, body),
+            "LONDON           - Shares rose, a Reuters poll showed."
+        );
+        assert_eq!(without_dateline_tag(&rules, "No dateline here."), "No dateline here.");
+    }
+}

@@ -126,19 +126,24 @@ impl SourceRules {
 
     /// The agency named by a dateline tag such as `(Reuters) -` near the start of the text.
     pub fn from_dateline(&self, body: &str) -> Option<&str> {
+        self.dateline_tag(body).map(|(_, name)| name)
+    }
+
+    /// Where the dateline's agency tag stands (`(Reuters)`, parentheses included), and the
+    /// agency it names.
+    pub fn dateline_tag(&self, body: &str) -> Option<(std::ops::Range<usize>, &str)> {
         let head = &body[..floor_boundary(body, DATELINE_BYTES)];
-        let mut rest = head;
-        while let Some(open) = rest.find('(') {
-            let after = &rest[open + 1..];
-            let close = after.find(')')?;
-            let tag = after[..close].trim();
-            let follows = after[close + 1..].trim_start();
+        let mut offset = 0;
+        while let Some(open) = head[offset..].find('(').map(|i| offset + i) {
+            let close = open + 1 + head[open + 1..].find(')')?;
+            let tag = head[open + 1..close].trim();
+            let follows = head[close + 1..].trim_start();
             if follows.starts_with(['-', '–', '—'])
                 && let Some(name) = self.by_tag.get(tag)
             {
-                return Some(name);
+                return Some((open..close + 1, name));
             }
-            rest = &after[close + 1..];
+            offset = close + 1;
         }
         None
     }
@@ -181,6 +186,8 @@ mod tests {
         assert_eq!(rules.from_dateline(" AMSTERDAM/LONDON  (Reuters) - Britain's ICI"), Some("Reuters"));
         assert_eq!(rules.from_dateline("BEIRUT (AP) — Syrian"), Some("Associated Press"));
         assert_eq!(rules.from_dateline("He said (Reuters) was wrong"), None);
+        let body = "LONDON (Reuters) - Shares rose, Reuters data showed.";
+        assert_eq!(rules.dateline_tag(body), Some((7..16, "Reuters")));
         let seed = include_str!("../../sample_corpus/000_afe821fb16f557c1.txt");
         assert_eq!(rules.from_signature(seed), Some("Middle East Eye"));
     }
