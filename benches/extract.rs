@@ -14,7 +14,7 @@ fn bbc_articles() -> Option<Vec<(String, String)>> {
         return None;
     }
     let mut articles = Vec::new();
-    for file in newsdex::corpus::walk(&root, false).flatten() {
+    for file in newsdex::corpus::walk(&root, false, &Default::default()).flatten() {
         if let Ok(read) = read_file(&file.path, &ReadOptions::default()) {
             articles.extend(read.articles.into_iter().map(|a| (a.title, a.body)));
         }

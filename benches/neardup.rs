@@ -31,7 +31,7 @@ fn main() {
         return;
     }
     let mut by_category: Vec<(String, String)> = Vec::new();
-    for file in walk(&root, false).flatten() {
+    for file in walk(&root, false, &Default::default()).flatten() {
         let category = file.first_folder().unwrap_or_default();
         if let Ok(read) = read_file(&file.path, &ReadOptions::default()) {
             by_category.extend(

@@ -239,3 +239,19 @@ fn same_url_in_two_files_with_different_text_keeps_both() {
     assert_eq!(ids.len(), 2);
     assert!(ids.iter().all(|id| short(id).starts_with("https://x.example/a")));
 }
+
+#[test]
+fn excluded_files_and_folders_are_left_out_and_pruned() {
+    let env = Env::new();
+    env.write("README.TXT", "About this corpus\n\nshared word");
+    env.write("news/a.txt", "Story A\n\nshared word");
+    env.write("drafts/b.txt", "Draft B\n\nshared word");
+    env.index(&env.corpus(), &[]);
+    assert_eq!(env.search(&["shared"]).jsonl().len(), 3);
+    let run = env.index(&env.corpus(), &["--exclude", "README*", "--exclude", "drafts/**", "--prune"]);
+    assert!(run.stderr.contains("2 removed"), "{}", run.stderr);
+    assert_eq!(env.search(&["shared"]).titles(), ["Story A"]);
+    let bad = env.run(&["index", env.corpus().to_str().unwrap(), "--exclude", "a["]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--exclude \"a[\""), "{}", bad.stderr);
+}

@@ -28,6 +28,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         },
         roots: indexer::resolve_roots(&args.dirs)?,
         follow_links: args.follow,
+        exclusions: crate::corpus::Exclusions::new(&args.exclude).map_err(anyhow::Error::msg)?,
         heap_mb: args.heap_mb,
         threads: args.threads,
         commit_every: args.commit_every,

@@ -107,6 +107,11 @@ pub struct IndexArgs {
     #[arg(long)]
     pub follow: bool,
 
+    /// Leave out files and folders matching this glob (repeatable), matched against the path
+    /// under DIR and the bare name: --exclude 'README*' --exclude 'drafts/**'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// Outlet of articles whose source cannot be determined otherwise.
     #[arg(long, value_name = "NAME", conflicts_with = "source_from_folder")]
     pub source: Option<String>,

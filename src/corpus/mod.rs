@@ -14,7 +14,7 @@ mod walk;
 pub use decode::Decoded;
 pub use detect::Format;
 pub use fieldmap::FieldMap;
-pub use walk::{CorpusFile, walk};
+pub use walk::{CorpusFile, Exclusions, walk};
 
 use std::fmt;
 use std::path::Path;

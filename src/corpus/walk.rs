@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 /// A file found under a corpus root.
@@ -39,16 +40,47 @@ impl CorpusFile {
     }
 }
 
+/// Files and folders the user left out (`--exclude`): glob patterns matched against the path
+/// under the root (`bbc/README.TXT`, `**/drafts/**`) and against the bare name (`README*`).
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    globs: Option<GlobSet>,
+}
+
+impl Exclusions {
+    /// Compiles the patterns; a malformed one is named in the error.
+    pub fn new(patterns: &[String]) -> Result<Self, String> {
+        if patterns.is_empty() {
+            return Ok(Exclusions::default());
+        }
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            builder.add(Glob::new(pattern).map_err(|e| format!("--exclude {pattern:?}: {e}"))?);
+        }
+        let globs = builder.build().map_err(|e| format!("--exclude: {e}"))?;
+        Ok(Exclusions { globs: Some(globs) })
+    }
+
+    fn excludes(&self, root: &Path, path: &Path) -> bool {
+        let Some(globs) = &self.globs else { return false };
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        globs.is_match(relative) || path.file_name().is_some_and(|name| globs.is_match(name))
+    }
+}
+
 /// Walks `root`, yielding files or the error met on the way (a folder that cannot be read).
-pub fn walk(
-    root: &Path,
+pub fn walk<'a>(
+    root: &'a Path,
     follow_links: bool,
-) -> impl Iterator<Item = Result<CorpusFile, (PathBuf, String)>> + '_ {
+    exclusions: &'a Exclusions,
+) -> impl Iterator<Item = Result<CorpusFile, (PathBuf, String)>> + 'a {
     WalkDir::new(root)
         .follow_links(follow_links)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+        .filter_entry(move |entry| {
+            entry.depth() == 0 || !(is_hidden(entry.file_name()) || exclusions.excludes(root, entry.path()))
+        })
         .filter_map(move |entry| match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -69,6 +101,17 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exclusions_match_relative_paths_and_names() {
+        let exclusions = Exclusions::new(&["README*".into(), "drafts/**".into(), "*.pdf".into()]).unwrap();
+        let root = Path::new("/corpus");
+        assert!(exclusions.excludes(root, Path::new("/corpus/bbc/README.TXT")));
+        assert!(exclusions.excludes(root, Path::new("/corpus/drafts/a.txt")));
+        assert!(exclusions.excludes(root, Path::new("/corpus/x/y/report.pdf")));
+        assert!(!exclusions.excludes(root, Path::new("/corpus/bbc/001.txt")));
+        assert!(Exclusions::new(&["a[".into()]).unwrap_err().contains("--exclude \"a[\""));
+    }
 
     #[test]
     fn relative_path_and_first_folder() {

@@ -36,6 +36,8 @@ pub struct IndexJob {
     pub roots: Vec<PathBuf>,
     /// Follow symbolic links while walking.
     pub follow_links: bool,
+    /// Files and folders left out of the walk.
+    pub exclusions: corpus::Exclusions,
     /// How files are read.
     pub read: ReadOptions,
     /// How articles are normalised.
@@ -65,8 +67,11 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     let total = Mutex::new(Summary::default());
     let seen = Mutex::new(HashSet::new());
     let walked = pool.install(|| {
-        job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links)).par_bridge().try_for_each(
-            |entry| {
+        job.roots
+            .iter()
+            .flat_map(|root| corpus::walk(root, job.follow_links, &job.exclusions))
+            .par_bridge()
+            .try_for_each(|entry| {
                 if INTERRUPTED.load(Ordering::Relaxed) {
                     return Err(Error::Interrupted);
                 }
@@ -88,8 +93,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                 reporter.progress(&total);
                 drop(total);
                 sink.commit_if_due()
-            },
-        )
+            })
     });
     let mut summary = total.into_inner().unwrap_or_else(|p| p.into_inner());
     match walked {
@@ -252,7 +256,8 @@ fn index_file(
 /// sample whatever the timing), for learning each source's furniture.
 fn sample_line_stats(job: &IndexJob) -> LineStats {
     let mut stats = LineStats::default();
-    let files = job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links)).flatten();
+    let files =
+        job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links, &job.exclusions)).flatten();
     for file in files.take(job.normaliser.boilerplate.sample_files()) {
         let Ok(read) = corpus::read_file(&file.path, &job.read) else {
             continue;
