@@ -92,7 +92,7 @@ impl Normaliser {
                     format: format.as_str().to_string(),
                 },
                 others: Vec::new(),
-                sketch: neardup::sketch(&format!("{title}\n{body}")),
+                sketch: neardup::sketch_of_parts(&[&title, &body]),
                 story: String::new(),
                 added_in: 0,
                 title,

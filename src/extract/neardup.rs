@@ -44,8 +44,18 @@ fn word_hash(word: &str) -> u64 {
 
 /// The sketch of a text; `None` when it has too few words to compare (under 8).
 pub fn sketch(text: &str) -> Option<Sketch> {
-    let words: Vec<u64> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
+    sketch_of_parts(&[text])
+}
+
+/// The sketch of several texts read one after the other (title, then body), without joining
+/// them into a new string.
+pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
+    let words: Vec<u64> = parts
+        .iter()
+        .flat_map(|part| part.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(word_hash)
+        .collect();
     if words.len() < 2 * SHINGLE {
         return None;
     }
@@ -124,6 +134,15 @@ mod tests {
         let a = sketch(STORY).unwrap();
         let b = sketch(other).unwrap();
         assert!(a.similarity(&b) < SAME_STORY, "{}", a.similarity(&b));
+    }
+
+    #[test]
+    fn parts_sketch_like_the_joined_text() {
+        let (title, body) = STORY.split_at(40);
+        let split_at_word = STORY.find(' ').unwrap();
+        let (a, b) = STORY.split_at(split_at_word);
+        assert_eq!(sketch_of_parts(&[a, b]), sketch(STORY));
+        assert!(sketch_of_parts(&[title, body]).is_some());
     }
 
     #[test]

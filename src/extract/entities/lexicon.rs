@@ -202,9 +202,4 @@ impl Lexicon {
     pub fn lookup(&self, kind: Kind, name: &str) -> Option<&Known> {
         self.by_lower_name.get(&(kind, name.trim().to_lowercase()))
     }
-
-    /// The canonical entry for a name found by the rules, in the text's own case.
-    pub fn resolve(&self, kind: Kind, name: &str) -> Option<&Known> {
-        self.lookup(kind, name)
-    }
 }

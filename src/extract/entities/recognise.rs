@@ -314,7 +314,7 @@ impl Run<'_, '_> {
         if words == 1 && rules.is_org_word(surface) {
             return;
         }
-        let known = self.lexicon.resolve(kind, surface);
+        let known = self.lexicon.lookup(kind, surface);
         self.out.push(Mention {
             start: s,
             end: e,
