@@ -166,7 +166,7 @@ fn config_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a file.
-pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;

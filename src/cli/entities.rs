@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::{EntitiesArgs, EvalArgs, ExitStatus, ReportFormat};
 use crate::corpus::{self, ReadOptions};
+use crate::extract::entities::model::Labeller;
 use crate::extract::entities::{Extractor, aggregate, eval};
 use crate::output::entities::{
     ArticleEntities, EntityWithForms, print_entities_table, print_evaluation_table,
@@ -14,7 +15,7 @@ use crate::output::entities::{
 
 /// Runs `newsdex entities`.
 pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
-    let extractor = Extractor::builtin()?;
+    let extractor = Extractor::new(args.extractor.into())?;
     let read = corpus::read_file(&args.file, &ReadOptions::default())
         .map_err(|skip| anyhow::anyhow!("{}: {skip}", args.file.display()))?;
     for problem in &read.problems {
@@ -61,7 +62,15 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
 pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitStatus> {
     let data = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let extractor = Extractor::builtin()?;
+    let extractor = match &args.model {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let labeller =
+                Labeller::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Extractor::with_labeller(labeller)?
+        }
+        None => Extractor::new(args.extractor.into())?,
+    };
     let evaluation =
         eval::evaluate(&extractor, &data).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let mut out = std::io::stdout().lock();

@@ -9,6 +9,7 @@ mod index;
 mod progress;
 mod saved;
 mod search;
+mod train;
 
 pub use exit::ExitStatus;
 
@@ -55,6 +56,27 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Score the entity extractor on CoNLL-2003-format data (PER, ORG, LOC; exact spans).
     EvalNer(EvalArgs),
+    /// Train the entity model on CoNLL-2003-format data and write it to a file.
+    TrainNer(train::TrainArgs),
+}
+
+/// How the entity extractor finds names, as chosen on the command line.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum ExtractorChoice {
+    /// The learned labeller shipped in index_schema/ner/ (best accuracy).
+    #[default]
+    Model,
+    /// Rules over capitalised words and their cues.
+    Rules,
+}
+
+impl From<ExtractorChoice> for crate::extract::entities::Method {
+    fn from(choice: ExtractorChoice) -> Self {
+        match choice {
+            ExtractorChoice::Model => crate::extract::entities::Method::Model,
+            ExtractorChoice::Rules => crate::extract::entities::Method::Rules,
+        }
+    }
 }
 
 /// Arguments of `newsdex stats`.
@@ -71,6 +93,10 @@ pub struct EntitiesArgs {
     /// An article file in any format newsdex reads.
     pub file: PathBuf,
 
+    /// How names are found.
+    #[arg(long, value_enum, default_value_t = ExtractorChoice::Model)]
+    pub extractor: ExtractorChoice,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
@@ -81,6 +107,14 @@ pub struct EntitiesArgs {
 pub struct EvalArgs {
     /// CoNLL-2003-format file: `word POS chunk TAG` per line, IOB tags.
     pub file: PathBuf,
+
+    /// How names are found.
+    #[arg(long, value_enum, default_value_t = ExtractorChoice::Model)]
+    pub extractor: ExtractorChoice,
+
+    /// Score this model file (written by `newsdex train-ner`) instead of the shipped one.
+    #[arg(long, value_name = "PATH", conflicts_with = "extractor")]
+    pub model: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -343,5 +377,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Batch(args) => batch::run(&cli.index, args),
         Command::Entities(args) => entities::run_entities(args),
         Command::EvalNer(args) => entities::run_eval(args),
+        Command::TrainNer(args) => train::run(args),
     }
 }

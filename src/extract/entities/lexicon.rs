@@ -88,6 +88,7 @@ pub struct Lexicon {
     automaton: AhoCorasick,
     patterns: Vec<Known>,
     by_lower_name: HashMap<(Kind, String), Known>,
+    by_demonym: HashMap<String, Known>,
     /// The cue words.
     pub rules: Rules,
 }
@@ -136,11 +137,13 @@ impl Lexicon {
             let name = row[0];
             entries.insert(name.to_string(), place(name, row.get(1).copied().unwrap_or(""), false));
         }
+        let mut by_demonym = HashMap::new();
         for row in rows(DEMONYMS) {
             let [demonym, country] = row[..] else {
                 return Err(config_error("gazetteer/demonyms.tsv", format!("bad row {row:?}")));
             };
             let known = Known { demonym: true, ..place(country, country, false) };
+            by_demonym.insert(demonym.to_lowercase(), known.clone());
             entries.entry(demonym.to_string()).or_insert(known);
         }
         for row in rows(ORGANISATIONS) {
@@ -154,8 +157,11 @@ impl Lexicon {
             };
             entries.insert(name.to_string(), known);
         }
-        let mut by_lower_name: HashMap<(Kind, String), Known> =
-            entries.values().map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone())).collect();
+        let mut by_lower_name: HashMap<(Kind, String), Known> = entries
+            .values()
+            .filter(|k| !k.demonym)
+            .map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone()))
+            .collect();
         for (kind, table) in
             [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)]
         {
@@ -184,7 +190,7 @@ impl Lexicon {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .map_err(|e| config_error("gazetteer", e.to_string()))?;
-        Ok(Lexicon { automaton, patterns, by_lower_name, rules })
+        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
@@ -196,6 +202,11 @@ impl Lexicon {
             (boundary(before) && boundary(after))
                 .then(|| (m.start(), m.end(), &self.patterns[m.pattern().as_usize()]))
         })
+    }
+
+    /// The country a demonym ("Syrian", any case) stands for.
+    pub fn demonym(&self, word: &str) -> Option<&Known> {
+        self.by_demonym.get(&word.trim().to_lowercase())
     }
 
     /// The canonical entry for a name as a user types it (any case, aliases resolved).

@@ -2,10 +2,13 @@
 //! to one canonical name. Pure Rust and offline: a gazetteer (GeoNames places, organisations,
 //! demonyms, aliases) matched with an Aho-Corasick automaton, rules over capitalised words with
 //! the cues news prose gives, and an in-article coreference pass that resolves a later short
-//! mention ("Kerry") to the full name used elsewhere in the article ("John Kerry").
+//! mention ("Kerry") to the full name used elsewhere in the article ("John Kerry"). The spans
+//! come either from rules over capitalised words or from a learned sequence labeller
+//! ([`model`]); the gazetteer names what either finds.
 
 pub mod eval;
 mod lexicon;
+pub mod model;
 mod recognise;
 mod tokens;
 
@@ -65,9 +68,31 @@ impl Entity {
     }
 }
 
+/// How names are found in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// The learned labeller of `index_schema/ner/` (the default: it scores best).
+    #[default]
+    Model,
+    /// Rules over capitalised words and their cues (for comparison).
+    Rules,
+}
+
+impl Method {
+    /// The word used on the command line and in the index's record of its runs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Model => "model",
+            Method::Rules => "rules",
+        }
+    }
+}
+
 /// The entity extractor, built once per process from the data under `index_schema/`.
 pub struct Extractor {
     lexicon: Lexicon,
+    labeller: Option<model::Labeller>,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -77,9 +102,30 @@ impl std::fmt::Debug for Extractor {
 }
 
 impl Extractor {
-    /// The extractor with the shipped gazetteers, aliases and rules.
+    /// The rule-based extractor with the shipped gazetteers, aliases and rules.
     pub fn builtin() -> Result<Self> {
-        Ok(Extractor { lexicon: Lexicon::builtin()? })
+        Ok(Extractor { lexicon: Lexicon::builtin()?, labeller: None })
+    }
+
+    /// The extractor that finds names by `method`, with the shipped data.
+    pub fn new(method: Method) -> Result<Self> {
+        let labeller = match method {
+            Method::Rules => None,
+            Method::Model => Some(model::Labeller::builtin().map_err(|reason| {
+                crate::error::Error::Config { file: model::SHIPPED_PATH.into(), reason }
+            })?),
+        };
+        Ok(Extractor { lexicon: Lexicon::builtin()?, labeller })
+    }
+
+    /// The extractor with a model read from a file (for evaluating a freshly trained one).
+    pub fn with_labeller(labeller: model::Labeller) -> Result<Self> {
+        Ok(Extractor { lexicon: Lexicon::builtin()?, labeller: Some(labeller) })
+    }
+
+    /// How this extractor finds names.
+    pub fn method(&self) -> Method {
+        if self.labeller.is_some() { Method::Model } else { Method::Rules }
     }
 
     /// The shipped extractor, built once per process and shared (searches resolve filter names
@@ -103,8 +149,10 @@ impl Extractor {
     /// The resolved mentions of each text of one article (title, body), coreference applied
     /// across all of them.
     pub fn mentions(&self, texts: &[&str]) -> Vec<Vec<Mention>> {
-        let mut per_text: Vec<Vec<Mention>> =
-            texts.iter().map(|t| recognise::mentions(&self.lexicon, t)).collect();
+        let mut per_text: Vec<Vec<Mention>> = match &self.labeller {
+            Some(labeller) => model::mentions(labeller, &self.lexicon, texts),
+            None => texts.iter().map(|t| recognise::mentions(&self.lexicon, t)).collect(),
+        };
         let surnames = surname_index(per_text.iter().flatten());
         for mentions in &mut per_text {
             mentions.retain_mut(|m| resolve(m, &surnames));

@@ -1,0 +1,158 @@
+//! From the model's spans to mentions: each span's type is the model's, its canonical name
+//! and place hierarchy the gazetteer's when it knows the name. MISC spans are kept only when
+//! the gazetteer knows them as demonyms ("Syrian"), and known names glued into hyphenated
+//! compounds ("Cairo-based") are counted as adjectival mentions.
+
+use super::super::lexicon::Lexicon;
+use super::super::recognise::{Certainty, Mention};
+use super::super::{Kind, Known};
+use super::Labeller;
+use super::labels::Span;
+use super::tokenize::{Token, sentences};
+
+/// The mentions of each text of one article (title, body), before coreference: the texts
+/// are one document for the model's document-level features.
+pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<Vec<Mention>> {
+    let per_text: Vec<Vec<Vec<Token>>> = texts.iter().map(|t| sentences(t)).collect();
+    let words: Vec<Vec<&str>> =
+        per_text.iter().flatten().map(|s| s.iter().map(|t| t.text).collect()).collect();
+    let mut spans = labeller.label(lexicon, &words).into_iter();
+    per_text
+        .iter()
+        .zip(texts)
+        .map(|(sentences, text)| {
+            let mut out = Vec::new();
+            for tokens in sentences {
+                let found = spans.next().unwrap_or_default();
+                convert(lexicon, text, tokens, &found, &mut out);
+            }
+            out
+        })
+        .collect()
+}
+
+fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out: &mut Vec<Mention>) {
+    let mut covered = 0;
+    for span in spans {
+        for token in &tokens[covered..span.start] {
+            compound(lexicon, token, out);
+        }
+        covered = span.end;
+        let surface = &text[tokens[span.start].start..tokens[span.end - 1].end()];
+        let kind = match span.kind {
+            0 => Kind::Person,
+            1 => Kind::Org,
+            2 => Kind::Place,
+            _ => {
+                if let Some(known) = lexicon.demonym(surface) {
+                    out.push(mention(tokens[span.start].start, surface, known, span.end - span.start));
+                } else if span.end - span.start == 1 {
+                    compound(lexicon, &tokens[span.start], out);
+                }
+                continue;
+            }
+        };
+        if let Some(k) = two_known_names(lexicon, text, tokens, span) {
+            for part in [Span { end: k, ..*span }, Span { start: k, ..*span }] {
+                let surface = &text[tokens[part.start].start..tokens[part.end - 1].end()];
+                let kind = token_known(lexicon, surface).map_or(kind, |k| k.kind);
+                push(lexicon, text, tokens, &part, kind, out);
+            }
+            continue;
+        }
+        push(lexicon, text, tokens, span, known_kind(lexicon, surface).unwrap_or(kind), out);
+    }
+    for token in &tokens[covered.min(tokens.len())..] {
+        compound(lexicon, token, out);
+    }
+}
+
+/// Emits the mention of `span` as a `kind`, named by the gazetteer when it knows it.
+fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind, out: &mut Vec<Mention>) {
+    let (start, end) = (tokens[span.start].start, tokens[span.end - 1].end());
+    let surface = &text[start..end];
+    let words = span.end - span.start;
+    match lexicon.lookup(kind, surface) {
+        Some(known) => {
+            let mut m = mention(start, surface, known, words);
+            m.acts_for_country = known.capital && next_to_speech_verb(lexicon, tokens, span);
+            out.push(m);
+        }
+        None => out.push(Mention {
+            start,
+            end,
+            surface: surface.to_string(),
+            kind,
+            canonical: surface.split_whitespace().collect::<Vec<_>>().join(" "),
+            country: None,
+            acts_for_country: false,
+            certainty: Certainty::Sure,
+            demonym: false,
+            words,
+        }),
+    }
+}
+
+/// A name the gazetteer keeps as a person or an organisation is one, whatever type the model
+/// gives it: those lists are curated, and `aliases.toml` is the user's word.
+fn known_kind(lexicon: &Lexicon, surface: &str) -> Option<Kind> {
+    [Kind::Person, Kind::Org].into_iter().find(|k| lexicon.lookup(*k, surface).is_some())
+}
+
+/// What the gazetteer knows a name as, people and organisations first.
+fn token_known<'l>(lexicon: &'l Lexicon, name: &str) -> Option<&'l Known> {
+    [Kind::Person, Kind::Org, Kind::Place].into_iter().find_map(|k| lexicon.lookup(k, name))
+}
+
+/// Where a span made of two known names side by side splits ("Damascus Bashar al-Assad").
+fn two_known_names(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span) -> Option<usize> {
+    let known =
+        |a: usize, b: usize| token_known(lexicon, &text[tokens[a].start..tokens[b - 1].end()]).is_some();
+    if span.end - span.start < 2 || known(span.start, span.end) {
+        return None;
+    }
+    (span.start + 1..span.end).find(|&k| known(span.start, k) && known(k, span.end))
+}
+
+fn mention(start: usize, surface: &str, known: &Known, words: usize) -> Mention {
+    Mention {
+        start,
+        end: start + surface.len(),
+        surface: surface.to_string(),
+        kind: known.kind,
+        canonical: known.canonical.clone(),
+        country: known.country.clone(),
+        acts_for_country: false,
+        certainty: Certainty::Sure,
+        demonym: known.demonym,
+        words,
+    }
+}
+
+/// "Cairo-based", "UN-backed", "Russian- and Iranian-backed", "Israel-Palestine": the known
+/// names joined by hyphens, flagged as adjectival like a demonym (CoNLL tags these compounds
+/// MISC). A hyphenated name the gazetteer knows whole ("Guinea-Bissau") is left alone.
+fn compound(lexicon: &Lexicon, token: &Token, out: &mut Vec<Mention>) {
+    if !token.text.contains('-') || token_known(lexicon, token.text).is_some() {
+        return;
+    }
+    let mut at = token.start;
+    for part in token.text.split('-') {
+        if part.starts_with(char::is_uppercase)
+            && let Some(known) = lexicon.demonym(part).or_else(|| token_known(lexicon, part))
+        {
+            out.push(Mention { demonym: true, ..mention(at, part, known, 1) });
+        }
+        at += part.len() + 1;
+    }
+}
+
+fn next_to_speech_verb(lexicon: &Lexicon, tokens: &[Token], span: &Span) -> bool {
+    let rules = &lexicon.rules;
+    let after = tokens.get(span.end).is_some_and(|t| rules.is_speech_verb(t.text));
+    let before = span.start >= 1 && rules.is_speech_verb(tokens[span.start - 1].text);
+    let before_to = span.start >= 2
+        && matches!(tokens[span.start - 1].text, "to" | "on" | "with")
+        && rules.is_speech_verb(tokens[span.start - 2].text);
+    after || before || before_to
+}

@@ -1,0 +1,158 @@
+//! Splitting raw text into the tokens and sentences the model was trained on. CoNLL-2003 is
+//! tokenised the Penn Treebank way: punctuation and the possessive `'s` are tokens of their
+//! own, hyphenated words and abbreviations ("U.S.", "Mr.") are one token, and every line (a
+//! headline, a dateline) is a sentence of its own.
+
+/// One token, with its byte span in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The token as written.
+    pub text: &'a str,
+    /// Byte offset in the text.
+    pub start: usize,
+}
+
+impl Token<'_> {
+    /// Byte offset just past the token.
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+}
+
+const OPENING: &[char] = &['"', '\'', '“', '‘', '(', '[', '{', '«', '`', '*', '_'];
+const CLOSING: &[char] = &['"', '\'', '”', '’', ')', ']', '}', '»', ',', ';', ':', '!', '?', '*', '_', '.'];
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Col", "Lt", "Sgt", "Capt", "Sen", "Rep", "Gov", "Prof", "Jr",
+    "Sr", "Inc", "Corp", "Co", "Ltd", "vs", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov",
+    "Dec", "Mt", "Ft", "Rev", "Adm", "Maj", "Brig", "Cmdr", "Gens",
+];
+
+/// The sentences of `text`, each a list of tokens.
+pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
+    let mut out: Vec<Vec<Token>> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut current: Vec<Token> = Vec::new();
+        let mut ended = false;
+        for word in line.split_whitespace() {
+            let start = offset + (word.as_ptr() as usize - line.as_ptr() as usize);
+            for token in split_word(word, start) {
+                let closing = token.text.chars().all(|c| CLOSING.contains(&c) && c != ',');
+                if ended && !closing && !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                ended = (ended && closing) || matches!(token.text, "." | "!" | "?" | "...");
+                current.push(token);
+            }
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Splits one whitespace-delimited word into leading punctuation, the core, a possessive and
+/// trailing punctuation.
+fn split_word(word: &str, start: usize) -> Vec<Token<'_>> {
+    let mut tokens = Vec::with_capacity(2);
+    let mut core = word;
+    let mut at = start;
+    while let Some(c) = core.chars().next().filter(|c| OPENING.contains(c)) {
+        if core.len() == c.len_utf8() {
+            break;
+        }
+        tokens.push(Token { text: &core[..c.len_utf8()], start: at });
+        at += c.len_utf8();
+        core = &core[c.len_utf8()..];
+    }
+    let mut trailing: Vec<Token> = Vec::new();
+    loop {
+        if core.ends_with("...") && core.len() > 3 {
+            let cut = core.len() - 3;
+            trailing.push(Token { text: &core[cut..], start: at + cut });
+            core = &core[..cut];
+            continue;
+        }
+        let Some(c) = core.chars().next_back().filter(|c| CLOSING.contains(c)) else { break };
+        if core.len() == c.len_utf8() || c == '.' && is_abbreviation(&core[..core.len() - 1]) {
+            break;
+        }
+        let cut = core.len() - c.len_utf8();
+        trailing.push(Token { text: &core[cut..], start: at + cut });
+        core = &core[..cut];
+    }
+    for suffix in ["'s", "’s", "n't", "’t"] {
+        if core.len() > suffix.len() + 1 && core.ends_with(suffix) {
+            let cut = core.len() - suffix.len();
+            trailing.push(Token { text: &core[cut..], start: at + cut });
+            core = &core[..cut];
+            break;
+        }
+    }
+    tokens.push(Token { text: core, start: at });
+    tokens.extend(trailing.into_iter().rev());
+    tokens
+}
+
+/// Whether a word before a full stop is an abbreviation or an initial, whose stop is part
+/// of it ("U.S.", "J.", "Mr.").
+fn is_abbreviation(word: &str) -> bool {
+    let mut letters = word.chars();
+    let single = letters.next().is_some_and(char::is_alphabetic) && letters.next().is_none();
+    single || word.contains('.') && word.chars().any(char::is_alphabetic) || ABBREVIATIONS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<Vec<&str>> {
+        sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect()
+    }
+
+    #[test]
+    fn punctuation_and_possessives_are_tokens() {
+        assert_eq!(
+            texts("Kerry's talks (in Geneva), \"U.S. officials\" said. Mr. Lavrov didn't.\nNEW YORK"),
+            vec![
+                vec![
+                    "Kerry",
+                    "'s",
+                    "talks",
+                    "(",
+                    "in",
+                    "Geneva",
+                    ")",
+                    ",",
+                    "\"",
+                    "U.S.",
+                    "officials",
+                    "\"",
+                    "said",
+                    "."
+                ],
+                vec!["Mr.", "Lavrov", "did", "n't", "."],
+                vec!["NEW", "YORK"],
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_point_into_the_text() {
+        let text = "On Saturday, “Assad’s forces” hit Aleppo-based units.";
+        for token in sentences(text).into_iter().flatten() {
+            assert_eq!(&text[token.start..token.end()], token.text);
+        }
+        assert!(texts(text)[0].contains(&"Aleppo-based"));
+    }
+
+    #[test]
+    fn a_closing_quote_stays_with_its_sentence() {
+        assert_eq!(
+            texts("He said: \"No.\" Then he left."),
+            vec![vec!["He", "said", ":", "\"", "No", ".", "\""], vec!["Then", "he", "left", "."]]
+        );
+    }
+}

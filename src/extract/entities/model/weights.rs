@@ -1,0 +1,275 @@
+//! The trained weights and the decoder that uses them. A feature's weights are one row of a
+//! score per label; rows are found by the feature's 64-bit hash. Decoding is Viterbi over the
+//! label transitions BILOU allows, so every name the model returns is well formed.
+//!
+//! On disk (gzip, little-endian): magic, format and feature-template versions, the label
+//! count, the transition scores, then each feature row as its hash, a bit mask of the labels
+//! it scores and those scores. Zero scores are not written; rows are sorted by hash, so the
+//! same weights always make the same bytes.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{Read, Write};
+
+use super::features::{Features, TEMPLATE_VERSION};
+use super::labels::{COUNT, allowed, may_end};
+
+const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
+const FORMAT: u32 = 1;
+
+/// Transition scores: row 0 is the start of a sentence, row `p + 1` follows label `p`.
+pub const TRANSITIONS: usize = (COUNT + 1) * COUNT;
+
+/// Keys are already hashes: the map uses them as they are.
+#[derive(Default, Clone, Copy)]
+pub struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Feature hash to row number.
+pub type RowIndex = HashMap<u64, u32, BuildHasherDefault<Prehashed>>;
+
+/// A trained labeller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    rows: RowIndex,
+    emission: Vec<f32>,
+    transition: Vec<f32>,
+}
+
+impl Weights {
+    /// Weights from feature rows (hash, one score per label) and transition scores.
+    pub fn new(rows: impl IntoIterator<Item = (u64, [f32; COUNT])>, transition: Vec<f32>) -> Self {
+        let mut index = RowIndex::default();
+        let mut emission = Vec::new();
+        for (hash, scores) in rows {
+            if scores.iter().all(|s| *s == 0.0) {
+                continue;
+            }
+            index.insert(hash, (emission.len() / COUNT) as u32);
+            emission.extend_from_slice(&scores);
+        }
+        Weights { rows: index, emission, transition }
+    }
+
+    /// Number of feature rows.
+    pub fn features(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The best label sequence for a sentence's features.
+    pub fn decode(&self, features: &Features, scratch: &mut Scratch, labels: &mut Vec<u8>) {
+        scratch.emission.clear();
+        for i in 0..features.len() {
+            let mut scores = [0f32; COUNT];
+            for id in features.of(i) {
+                if let Some(&row) = self.rows.get(id) {
+                    let row = &self.emission[row as usize * COUNT..][..COUNT];
+                    scores.iter_mut().zip(row).for_each(|(s, w)| *s += w);
+                }
+            }
+            scratch.emission.extend_from_slice(&scores);
+        }
+        viterbi(&scratch.emission, &self.transition, &mut scratch.back, labels);
+    }
+
+    /// Writes the weights in the compact on-disk format.
+    pub fn save(&self, out: impl Write) -> std::io::Result<()> {
+        let mut out = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        out.write_all(MAGIC)?;
+        for n in [FORMAT, TEMPLATE_VERSION, COUNT as u32, self.rows.len() as u32] {
+            out.write_all(&n.to_le_bytes())?;
+        }
+        for t in &self.transition {
+            out.write_all(&t.to_le_bytes())?;
+        }
+        let mut rows: Vec<(&u64, &u32)> = self.rows.iter().collect();
+        rows.sort_unstable();
+        for (hash, &row) in rows {
+            let scores = &self.emission[row as usize * COUNT..][..COUNT];
+            let mask = scores.iter().enumerate().fold(0u32, |m, (i, s)| m | (u32::from(*s != 0.0) << i));
+            out.write_all(&hash.to_le_bytes())?;
+            out.write_all(&mask.to_le_bytes())?;
+            for s in scores.iter().filter(|s| **s != 0.0) {
+                out.write_all(&s.to_le_bytes())?;
+            }
+        }
+        out.finish()?.flush()
+    }
+
+    /// Reads weights written by [`Weights::save`]; refuses other formats and feature sets.
+    pub fn load(input: impl Read) -> Result<Self, String> {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(input)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("not a gzip model file: {e}"))?;
+        let mut reader = Bytes { bytes: &bytes, at: 0 };
+        if reader.take(MAGIC.len())? != MAGIC {
+            return Err("not a newsdex NER model".into());
+        }
+        let (format, templates, count, rows) = (reader.u32()?, reader.u32()?, reader.u32()?, reader.u32()?);
+        if format != FORMAT || templates != TEMPLATE_VERSION || count as usize != COUNT {
+            return Err(format!(
+                "model format {format}, features {templates}, {count} labels; this newsdex reads format \
+                 {FORMAT}, features {TEMPLATE_VERSION}, {COUNT} labels: retrain it with `newsdex train-ner`"
+            ));
+        }
+        let transition = (0..TRANSITIONS).map(|_| reader.f32()).collect::<Result<Vec<_>, _>>()?;
+        let mut table = Vec::with_capacity(rows as usize);
+        for _ in 0..rows {
+            let hash = reader.u64()?;
+            let mask = reader.u32()?;
+            let mut scores = [0f32; COUNT];
+            for (i, s) in scores.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *s = reader.f32()?;
+                }
+            }
+            table.push((hash, scores));
+        }
+        if reader.at != bytes.len() {
+            return Err("trailing bytes after the model".into());
+        }
+        Ok(Weights::new(table, transition))
+    }
+}
+
+struct Bytes<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let slice = self.bytes.get(self.at..self.at + n).ok_or("the model file is truncated")?;
+        self.at += n;
+        Ok(slice)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "truncated")?))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| "truncated")?))
+    }
+    fn f32(&mut self) -> Result<f32, String> {
+        Ok(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "truncated")?))
+    }
+}
+
+/// Buffers the decoder reuses from sentence to sentence.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    emission: Vec<f32>,
+    back: Vec<u8>,
+}
+
+/// Viterbi over `emission` (one row of `COUNT` scores per token) and `transition`, keeping
+/// only the transitions BILOU allows. Writes the best labels into `labels`.
+pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels: &mut Vec<u8>) {
+    let n = emission.len() / COUNT;
+    labels.clear();
+    if n == 0 {
+        return;
+    }
+    back.clear();
+    back.resize(n * COUNT, 0);
+    let mut best = [f32::NEG_INFINITY; COUNT];
+    for (l, b) in best.iter_mut().enumerate() {
+        if allowed(None, l as u8) {
+            *b = transition[l] + emission[l];
+        }
+    }
+    for i in 1..n {
+        let mut next = [f32::NEG_INFINITY; COUNT];
+        for (l, slot) in next.iter_mut().enumerate() {
+            for (p, score) in best.iter().enumerate() {
+                if *score == f32::NEG_INFINITY || !ALLOWED[p][l] {
+                    continue;
+                }
+                let s = score + transition[(p + 1) * COUNT + l];
+                if s > *slot {
+                    *slot = s;
+                    back[i * COUNT + l] = p as u8;
+                }
+            }
+            *slot += emission[i * COUNT + l];
+        }
+        best = next;
+    }
+    let mut last = 0u8;
+    let mut top = f32::NEG_INFINITY;
+    for (l, score) in best.iter().enumerate() {
+        if may_end(l as u8) && *score > top {
+            top = *score;
+            last = l as u8;
+        }
+    }
+    labels.resize(n, 0);
+    labels[n - 1] = last;
+    for i in (1..n).rev() {
+        labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
+    }
+}
+
+const ALLOWED: [[bool; COUNT]; COUNT] = {
+    let mut table = [[false; COUNT]; COUNT];
+    let mut p = 0;
+    while p < COUNT {
+        let mut l = 0;
+        while l < COUNT {
+            table[p][l] = allowed_const(p, l);
+            l += 1;
+        }
+        p += 1;
+    }
+    table
+};
+
+/// `allowed` for the constant table (const fns cannot call the general one).
+const fn allowed_const(previous: usize, next: usize) -> bool {
+    let open = previous > 0 && (previous - 1) % 4 < 2;
+    let continues = next > 0 && matches!((next - 1) % 4, 1 | 2);
+    if open { continues && (previous - 1) / 4 == (next - 1) / 4 } else { !continues }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_constant_table_agrees_with_the_rules() {
+        for (p, row) in ALLOWED.iter().enumerate() {
+            for (l, cell) in row.iter().enumerate() {
+                assert_eq!(*cell, allowed(Some(p as u8), l as u8), "{p} -> {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn weights_round_trip_through_the_file_format() {
+        let mut transition = vec![0.0; TRANSITIONS];
+        transition[3] = -1.5;
+        let mut row = [0f32; COUNT];
+        row[4] = 2.25;
+        row[0] = -0.5;
+        let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition);
+        let mut bytes = Vec::new();
+        weights.save(&mut bytes).unwrap();
+        let loaded = Weights::load(&bytes[..]).unwrap();
+        assert_eq!(loaded, weights);
+        assert_eq!(loaded.features(), 1);
+        assert!(Weights::load(&bytes[..bytes.len() / 2]).is_err());
+    }
+}
