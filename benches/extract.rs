@@ -5,7 +5,7 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newsdex::corpus::{ReadOptions, read_file};
-use newsdex::extract::entities::Extractor;
+use newsdex::extract::entities::{Extractor, Method};
 
 fn bbc_articles() -> Option<Vec<(String, String)>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/bbc");
@@ -27,17 +27,22 @@ fn extraction(c: &mut Criterion) {
         return;
     };
     let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
-    let extractor = Extractor::builtin().expect("lexicon loads");
     let mut group = c.benchmark_group("entities");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("extract_bbc_corpus_one_thread", |b| {
-        b.iter(|| articles.iter().map(|(t, body)| extractor.extract(t, body).len()).sum::<usize>())
-    });
+    for method in [Method::Model, Method::Rules] {
+        let extractor = Extractor::new(method).expect("extractor loads");
+        group.bench_function(format!("{}_bbc_corpus_one_thread", method.as_str()), |b| {
+            b.iter(|| articles.iter().map(|(t, body)| extractor.extract(t, body).len()).sum::<usize>())
+        });
+    }
     group.finish();
     let mut group = c.benchmark_group("lexicon");
     group.sample_size(10);
     group.bench_function("build", |b| b.iter(|| Extractor::builtin().expect("lexicon loads")));
+    group.bench_function("build_with_model", |b| {
+        b.iter(|| Extractor::new(Method::Model).expect("model loads"))
+    });
     group.finish();
 }
 

@@ -5,9 +5,12 @@
 //! bits, so no feature string is ever allocated.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use super::weights::Prehashed;
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
-pub const TEMPLATE_VERSION: u32 = 1;
+pub const TEMPLATE_VERSION: u32 = 2;
 
 /// The gazetteer's verdict on a token: `kind * 2 + 1` at the start of a known name,
 /// `kind * 2 + 2` inside one, 0 for none; kinds are person, organisation, place, demonym.
@@ -16,23 +19,25 @@ pub type GazetteerTag = u8;
 /// What the whole document says about its words.
 #[derive(Debug, Default)]
 pub struct DocumentContext {
-    lowercase: HashSet<String>,
-    capitalised_inside: HashSet<String>,
+    lowercase: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    capitalised_inside: HashSet<u64, BuildHasherDefault<Prehashed>>,
 }
 
 impl DocumentContext {
     /// Collects the document's word usage from its sentences.
     pub fn new<'a, S: AsRef<str> + 'a>(sentences: impl IntoIterator<Item = &'a [S]>) -> Self {
         let mut context = DocumentContext::default();
+        let mut form = Word::default();
         for words in sentences {
             let shouting = is_shouting(words);
             for (i, word) in words.iter().enumerate() {
                 let word = word.as_ref();
                 let Some(first) = word.chars().next() else { continue };
                 if first.is_lowercase() {
-                    context.lowercase.insert(word.to_string());
+                    form.fill(word);
+                    context.lowercase.insert(form.lower_hash);
                 } else if first.is_uppercase() && i > 0 && !shouting {
-                    context.capitalised_inside.insert(word.to_string());
+                    context.capitalised_inside.insert(text_hash(word));
                 }
             }
         }
@@ -85,12 +90,45 @@ struct Word {
     lower: String,
     shape: String,
     capitalised: bool,
+    lower_hash: u64,
+    shape_hash: u64,
+    word_hash: u64,
 }
 
 impl Word {
     fn fill(&mut self, word: &str) {
         self.lower.clear();
         self.shape.clear();
+        if word.is_ascii() {
+            self.fill_ascii(word);
+        } else {
+            self.fill_unicode(word);
+        }
+        self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        self.lower_hash = text_hash(&self.lower);
+        self.shape_hash = text_hash(&self.shape);
+        self.word_hash = text_hash(word);
+    }
+
+    /// The common case, byte by byte.
+    fn fill_ascii(&mut self, word: &str) {
+        let mut last = 0u8;
+        for b in word.bytes() {
+            self.lower.push(if b.is_ascii_digit() { '0' } else { char::from(b.to_ascii_lowercase()) });
+            let class = match b {
+                b'A'..=b'Z' => b'X',
+                b'a'..=b'z' => b'x',
+                b'0'..=b'9' => b'd',
+                _ => b,
+            };
+            if class != last {
+                self.shape.push(char::from(class));
+                last = class;
+            }
+        }
+    }
+
+    fn fill_unicode(&mut self, word: &str) {
         for c in word.chars() {
             if c.is_ascii_digit() {
                 self.lower.push('0');
@@ -110,28 +148,41 @@ impl Word {
                 self.shape.push(class);
             }
         }
-        self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
     }
 }
 
-const MIX: u64 = 0x0000_0100_0000_01b3;
+const MULTIPLY: u64 = 0x517c_c1b7_2722_0a95;
 
+/// Folds `bytes` into `hash` eight at a time (FxHash's step), then a separator.
 fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(MIX);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY);
     }
-    hash.wrapping_mul(MIX) ^ 0xff
+    let mut tail = [0u8; 8];
+    let rest = chunks.remainder();
+    tail[..rest.len()].copy_from_slice(rest);
+    let word = u64::from_le_bytes(tail) ^ ((rest.len() as u64 + 1) << 59);
+    (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY)
 }
 
-fn hash(template: u8, parts: &[&str]) -> u64 {
-    let seed = 0xcbf2_9ce4_8422_2325 ^ u64::from(template).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    parts.iter().fold(seed, |h, p| mix(h, p.as_bytes()))
+/// The hash of a string, computed once per token and combined into features.
+fn text_hash(text: &str) -> u64 {
+    mix(0x243f_6a88_85a3_08d3, text.as_bytes())
 }
 
-const START: &str = "<s>";
-const END: &str = "</s>";
-const GAZETTEER: [&str; 9] = ["-", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-NAT", "I-NAT"];
+/// The feature's 64-bit id: the template number and the hashes of its parts, with the high
+/// bits folded into the low ones (the weight table indexes by the low bits).
+fn combine(template: u8, parts: &[u64]) -> u64 {
+    let seed = (u64::from(template) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let h = parts.iter().fold(seed, |h, p| (h.rotate_left(5) ^ p).wrapping_mul(MULTIPLY));
+    h ^ (h >> 29)
+}
+
+/// Stand-ins for the words before the first and after the last token.
+const START: u64 = 0x5354_4152_5400_0001;
+const END: u64 = 0x454e_4400_0000_0002;
 
 /// Computes the features of `words` into `out` (reusing its buffers).
 pub fn extract<S: AsRef<str>>(
@@ -165,75 +216,61 @@ fn token<S: AsRef<str>>(
     out: &mut Features,
 ) {
     let word = words[i].as_ref();
+    let n = words.len();
     let w = &out.words;
-    let lower = |j: isize| -> &str {
-        let k = i as isize + j;
-        if k < 0 {
-            START
-        } else {
-            w.get(k as usize).filter(|_| (k as usize) < words.len()).map_or(END, |x| x.lower.as_str())
-        }
+    let at = |j: isize| -> Option<&Word> {
+        let k = i.checked_add_signed(j)?;
+        (k < n).then(|| &w[k])
     };
-    let shape = |j: isize| -> &str {
-        let k = i as isize + j;
-        if k < 0 {
-            START
-        } else {
-            w.get(k as usize).filter(|_| (k as usize) < words.len()).map_or(END, |x| x.shape.as_str())
-        }
-    };
-    let gaz = |j: isize| -> &str {
-        let k = i as isize + j;
-        let tag = if k < 0 { 0 } else { gazetteer.get(k as usize).copied().unwrap_or(0) };
-        GAZETTEER[usize::from(tag).min(GAZETTEER.len() - 1)]
+    let edge = |j: isize| if j < 0 { START } else { END };
+    let lower = |j: isize| at(j).map_or_else(|| edge(j), |x| x.lower_hash);
+    let shape = |j: isize| at(j).map_or_else(|| edge(j), |x| x.shape_hash);
+    let gaz = |j: isize| -> u64 {
+        let tag = i.checked_add_signed(j).and_then(|k| gazetteer.get(k)).copied().unwrap_or(0);
+        u64::from(tag) + 1
     };
     let me = &w[i];
-    let initial = if i == 0 { "first" } else { "later" };
-    let case = if shouting { "caps" } else { "mixed" };
+    let (me_lower, me_shape) = (me.lower_hash, me.shape_hash);
+    let initial = u64::from(i == 0);
+    let case = u64::from(shouting);
     let ids = &mut out.ids;
-    ids.push(hash(0, &[]));
-    ids.push(hash(1, &[&me.lower]));
-    ids.push(hash(2, &[word]));
+    ids.push(combine(0, &[]));
+    ids.push(combine(1, &[me_lower]));
+    ids.push(combine(2, &[me.word_hash]));
     for (n, (b, _)) in word.char_indices().skip(1).take(4).enumerate() {
-        ids.push(hash(3 + n as u8, &[&word[..b]]));
+        ids.push(combine(3 + n as u8, &[text_hash(&word[..b])]));
     }
     for (n, (b, _)) in word.char_indices().rev().take(4).enumerate() {
-        ids.push(hash(7 + n as u8, &[&word[b..]]));
+        ids.push(combine(7 + n as u8, &[text_hash(&word[b..])]));
     }
-    ids.push(hash(11, &[&me.shape]));
-    ids.push(hash(12, &[&me.shape, initial, case]));
-    ids.push(hash(13, &[lower(-1)]));
-    ids.push(hash(14, &[lower(1)]));
-    ids.push(hash(15, &[lower(-2)]));
-    ids.push(hash(16, &[lower(2)]));
-    ids.push(hash(17, &[shape(-1), &me.shape]));
-    ids.push(hash(18, &[&me.shape, shape(1)]));
-    ids.push(hash(19, &[shape(-1), &me.shape, shape(1)]));
-    ids.push(hash(20, &[lower(-1), &me.lower]));
-    ids.push(hash(21, &[&me.lower, lower(1)]));
-    ids.push(hash(22, &[lower(-1), &me.shape]));
-    ids.push(hash(23, &[&me.shape, lower(1)]));
-    ids.push(hash(24, &[gaz(0)]));
-    ids.push(hash(25, &[gaz(-1), gaz(0), gaz(1)]));
-    ids.push(hash(26, &[gaz(0), &me.shape]));
-    ids.push(hash(27, &[&me.lower, case]));
+    ids.push(combine(11, &[me_shape]));
+    ids.push(combine(12, &[me_shape, initial, case]));
+    ids.push(combine(13, &[lower(-1)]));
+    ids.push(combine(14, &[lower(1)]));
+    ids.push(combine(15, &[lower(-2)]));
+    ids.push(combine(16, &[lower(2)]));
+    ids.push(combine(17, &[shape(-1), me_shape]));
+    ids.push(combine(18, &[me_shape, shape(1)]));
+    ids.push(combine(19, &[shape(-1), me_shape, shape(1)]));
+    ids.push(combine(20, &[lower(-1), me_lower]));
+    ids.push(combine(21, &[me_lower, lower(1)]));
+    ids.push(combine(22, &[lower(-1), me_shape]));
+    ids.push(combine(23, &[me_shape, lower(1)]));
+    ids.push(combine(24, &[gaz(0)]));
+    ids.push(combine(25, &[gaz(-1), gaz(0), gaz(1)]));
+    ids.push(combine(26, &[gaz(0), me_shape]));
+    ids.push(combine(27, &[me_lower, case]));
     if me.capitalised {
-        let seen_lower = doc.lowercase.contains(&me.lower);
-        let seen_inside = doc.capitalised_inside.contains(word);
-        let verdict = match (seen_lower, seen_inside) {
-            (true, true) => "both",
-            (true, false) => "lower",
-            (false, true) => "capital",
-            (false, false) => "neither",
-        };
-        ids.push(hash(28, &[verdict, initial]));
+        let seen_lower = doc.lowercase.contains(&me_lower);
+        let seen_inside = doc.capitalised_inside.contains(&me.word_hash);
+        ids.push(combine(28, &[u64::from(seen_lower), u64::from(seen_inside), initial]));
     }
     let length = match word.chars().count() {
-        0..=2 => "short",
-        3..=5 => "mid",
-        _ => "long",
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
     };
-    ids.push(hash(29, &[length, &me.shape]));
+    ids.push(combine(29, &[length, me_shape]));
 }
 
 #[cfg(test)]
@@ -259,5 +296,12 @@ mod tests {
         let mut w = Word::default();
         w.fill("McDonald's-2016");
         assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx'x-d", "mcdonald's-0000"));
+        let ascii = (w.lower_hash, w.shape_hash);
+        w.fill("McDonald’s-2016");
+        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx’x-d", "mcdonald’s-0000"));
+        w.fill("Ünal");
+        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("Xx", "ünal"));
+        w.fill("McDonald's-2016");
+        assert_eq!((w.lower_hash, w.shape_hash), ascii, "hashes depend on the word only");
     }
 }

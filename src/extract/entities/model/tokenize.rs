@@ -31,12 +31,15 @@ const ABBREVIATIONS: &[&str] = &[
 pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     let mut out: Vec<Vec<Token>> = Vec::new();
     let mut offset = 0;
+    let mut pieces: Vec<Token> = Vec::new();
     for line in text.split_inclusive('\n') {
         let mut current: Vec<Token> = Vec::new();
         let mut ended = false;
         for word in line.split_whitespace() {
             let start = offset + (word.as_ptr() as usize - line.as_ptr() as usize);
-            for token in split_word(word, start) {
+            pieces.clear();
+            split_word(word, start, &mut pieces);
+            for &token in &pieces {
                 let closing = token.text.chars().all(|c| CLOSING.contains(&c) && c != ',');
                 if ended && !closing && !current.is_empty() {
                     out.push(std::mem::take(&mut current));
@@ -55,8 +58,7 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
 
 /// Splits one whitespace-delimited word into leading punctuation, the core, a possessive and
 /// trailing punctuation.
-fn split_word(word: &str, start: usize) -> Vec<Token<'_>> {
-    let mut tokens = Vec::with_capacity(2);
+fn split_word<'a>(word: &'a str, start: usize, tokens: &mut Vec<Token<'a>>) {
     let mut core = word;
     let mut at = start;
     while let Some(c) = core.chars().next().filter(|c| OPENING.contains(c)) {
@@ -67,11 +69,23 @@ fn split_word(word: &str, start: usize) -> Vec<Token<'_>> {
         at += c.len_utf8();
         core = &core[c.len_utf8()..];
     }
-    let mut trailing: Vec<Token> = Vec::new();
+    let mut trailing: [Option<Token>; 8] = [None; 8];
+    let mut trailed = 0;
+    let mut keep = |token: Token<'a>| {
+        if trailed < trailing.len() {
+            trailing[trailed] = Some(token);
+            trailed += 1;
+            true
+        } else {
+            false
+        }
+    };
     loop {
         if core.ends_with("...") && core.len() > 3 {
             let cut = core.len() - 3;
-            trailing.push(Token { text: &core[cut..], start: at + cut });
+            if !keep(Token { text: &core[cut..], start: at + cut }) {
+                break;
+            }
             core = &core[..cut];
             continue;
         }
@@ -80,20 +94,22 @@ fn split_word(word: &str, start: usize) -> Vec<Token<'_>> {
             break;
         }
         let cut = core.len() - c.len_utf8();
-        trailing.push(Token { text: &core[cut..], start: at + cut });
+        if !keep(Token { text: &core[cut..], start: at + cut }) {
+            break;
+        }
         core = &core[..cut];
     }
     for suffix in ["'s", "’s", "n't", "’t"] {
         if core.len() > suffix.len() + 1 && core.ends_with(suffix) {
             let cut = core.len() - suffix.len();
-            trailing.push(Token { text: &core[cut..], start: at + cut });
-            core = &core[..cut];
+            if keep(Token { text: &core[cut..], start: at + cut }) {
+                core = &core[..cut];
+            }
             break;
         }
     }
     tokens.push(Token { text: core, start: at });
-    tokens.extend(trailing.into_iter().rev());
-    tokens
+    tokens.extend(trailing[..trailed].iter().rev().flatten());
 }
 
 /// Whether a word before a full stop is an abbreviation or an initial, whose stop is part

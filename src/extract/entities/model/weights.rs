@@ -38,30 +38,21 @@ impl Hasher for Prehashed {
     }
 }
 
-/// Feature hash to row number.
-pub type RowIndex = HashMap<u64, u32, BuildHasherDefault<Prehashed>>;
+/// Feature hash to its scores, one per label (kept inline: one memory access per feature).
+pub type Rows = HashMap<u64, [f32; COUNT], BuildHasherDefault<Prehashed>>;
 
 /// A trained labeller.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
-    rows: RowIndex,
-    emission: Vec<f32>,
+    rows: Rows,
     transition: Vec<f32>,
 }
 
 impl Weights {
     /// Weights from feature rows (hash, one score per label) and transition scores.
     pub fn new(rows: impl IntoIterator<Item = (u64, [f32; COUNT])>, transition: Vec<f32>) -> Self {
-        let mut index = RowIndex::default();
-        let mut emission = Vec::new();
-        for (hash, scores) in rows {
-            if scores.iter().all(|s| *s == 0.0) {
-                continue;
-            }
-            index.insert(hash, (emission.len() / COUNT) as u32);
-            emission.extend_from_slice(&scores);
-        }
-        Weights { rows: index, emission, transition }
+        let rows = rows.into_iter().filter(|(_, scores)| scores.iter().any(|s| *s != 0.0)).collect();
+        Weights { rows, transition }
     }
 
     /// Number of feature rows.
@@ -75,8 +66,7 @@ impl Weights {
         for i in 0..features.len() {
             let mut scores = [0f32; COUNT];
             for id in features.of(i) {
-                if let Some(&row) = self.rows.get(id) {
-                    let row = &self.emission[row as usize * COUNT..][..COUNT];
+                if let Some(row) = self.rows.get(id) {
                     scores.iter_mut().zip(row).for_each(|(s, w)| *s += w);
                 }
             }
@@ -95,10 +85,9 @@ impl Weights {
         for t in &self.transition {
             out.write_all(&t.to_le_bytes())?;
         }
-        let mut rows: Vec<(&u64, &u32)> = self.rows.iter().collect();
-        rows.sort_unstable();
-        for (hash, &row) in rows {
-            let scores = &self.emission[row as usize * COUNT..][..COUNT];
+        let mut rows: Vec<(&u64, &[f32; COUNT])> = self.rows.iter().collect();
+        rows.sort_unstable_by_key(|(hash, _)| **hash);
+        for (hash, scores) in rows {
             let mask = scores.iter().enumerate().fold(0u32, |m, (i, s)| m | (u32::from(*s != 0.0) << i));
             out.write_all(&hash.to_le_bytes())?;
             out.write_all(&mask.to_le_bytes())?;
@@ -194,17 +183,18 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     for i in 1..n {
         let mut next = [f32::NEG_INFINITY; COUNT];
         for (l, slot) in next.iter_mut().enumerate() {
-            for (p, score) in best.iter().enumerate() {
-                if *score == f32::NEG_INFINITY || !ALLOWED[p][l] {
-                    continue;
-                }
-                let s = score + transition[(p + 1) * COUNT + l];
-                if s > *slot {
-                    *slot = s;
-                    back[i * COUNT + l] = p as u8;
+            let (predecessors, count) = &PREDECESSORS[l];
+            let mut from = predecessors[0];
+            let mut top = best[usize::from(from)] + transition[(usize::from(from) + 1) * COUNT + l];
+            for &p in &predecessors[1..*count] {
+                let s = best[usize::from(p)] + transition[(usize::from(p) + 1) * COUNT + l];
+                if s > top {
+                    top = s;
+                    from = p;
                 }
             }
-            *slot += emission[i * COUNT + l];
+            back[i * COUNT + l] = from;
+            *slot = top + emission[i * COUNT + l];
         }
         best = next;
     }
@@ -222,6 +212,27 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
         labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
     }
 }
+
+/// For each label, the labels that may precede it (and how many): Inside and Last follow
+/// only Begin or Inside of their type; the others follow Outside, Last or Unit. Listing them
+/// spares the decoder two thirds of the pairs.
+const PREDECESSORS: [([u8; COUNT], usize); COUNT] = {
+    let mut table = [([0u8; COUNT], 0usize); COUNT];
+    let mut l = 0;
+    while l < COUNT {
+        let mut p = 0;
+        while p < COUNT {
+            if ALLOWED[p][l] {
+                let (list, count) = &mut table[l];
+                list[*count] = p as u8;
+                *count += 1;
+            }
+            p += 1;
+        }
+        l += 1;
+    }
+    table
+};
 
 const ALLOWED: [[bool; COUNT]; COUNT] = {
     let mut table = [[false; COUNT]; COUNT];
