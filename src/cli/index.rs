@@ -23,7 +23,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         normaliser: Normaliser {
             rules: SourceRules::builtin(),
             folder_source: folder_source(&args),
-            extractor: if args.no_entities { None } else { Some(Extractor::builtin()?) },
+            extractor: if args.no_entities { None } else { Some(Extractor::new(args.extractor.into())?) },
             boilerplate: Boilerplate::builtin()?,
         },
         roots: indexer::resolve_roots(&args.dirs)?,
@@ -35,6 +35,8 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         prune: args.prune,
     };
     let index = NewsIndex::open_or_create(index_path, args.rebuild)?;
+    let extractor = job.normaliser.extractor.as_ref().map_or_else(|| "none".to_string(), Extractor::identity);
+    index.claim_entity_extractor(&extractor)?;
     install_interrupt_handler();
     let reporter = TerminalReporter::new(args.quiet);
     let result = indexer::run(&job, &index, &reporter);

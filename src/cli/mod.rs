@@ -146,6 +146,11 @@ pub struct IndexArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// How entities are found: the learned model (default) or the rules. An index keeps the
+    /// extractor of its first run; changing it needs --rebuild.
+    #[arg(long, value_enum, default_value_t = ExtractorChoice::Model, conflicts_with = "no_entities")]
+    pub extractor: ExtractorChoice,
+
     /// Outlet of articles whose source cannot be determined otherwise.
     #[arg(long, value_name = "NAME", conflicts_with = "source_from_folder")]
     pub source: Option<String>,

@@ -26,6 +26,10 @@ const META_FILE: &str = "newsdex-meta.json";
 struct IndexMeta {
     schema_version: u32,
     created_by: String,
+    /// What extracted the entities of the articles in the index ("model <id>", "rules",
+    /// "none"); recorded by the first run, so later runs cannot mix two extractors' facets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entities: Option<String>,
 }
 
 /// An open newsdex index with its resolved fields.
@@ -87,6 +91,37 @@ impl NewsIndex {
         Self::finish(index, spec, Path::new(":memory:"))
     }
 
+    /// What extracted the entities already in the index, if any run recorded it.
+    pub fn entity_extractor(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.path.join(META_FILE)).ok()?;
+        serde_json::from_str::<IndexMeta>(&text).ok()?.entities
+    }
+
+    /// Makes sure this run extracts entities the way the index's articles were: records
+    /// `extractor` on the first run, refuses another one afterwards (facets would mix two
+    /// extractors' names). `--rebuild` starts over with the new one.
+    pub fn claim_entity_extractor(&self, extractor: &str) -> Result<()> {
+        let file = self.path.join(META_FILE);
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+        let mut meta: IndexMeta = serde_json::from_str(&text)
+            .map_err(|e| Error::Config { file: file.display().to_string(), reason: e.to_string() })?;
+        match &meta.entities {
+            Some(recorded) if recorded == extractor => Ok(()),
+            Some(recorded) => Err(Error::Usage(format!(
+                "{} holds entities extracted by {recorded}; this run would use {extractor}. Re-index \
+                 everything with --rebuild, or choose the same extractor (--extractor, --no-entities)",
+                self.path.display()
+            ))),
+            None => {
+                meta.entities = Some(extractor.to_string());
+                let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
+                let tmp = self.path.join(format!(".{META_FILE}.tmp"));
+                std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+                std::fs::rename(&tmp, &file).map_err(|e| Error::io(&file, e))
+            }
+        }
+    }
+
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
         spec.register_tokenizers(&index)?;
         let fields = Fields::resolve(&index.schema())?;
@@ -109,6 +144,7 @@ fn create_atomically(path: &Path) -> Result<()> {
     let meta = IndexMeta {
         schema_version: spec.version,
         created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
+        entities: None,
     };
     let text = serde_json::to_string_pretty(&meta).expect("meta serialises");
     std::fs::write(staging.join(META_FILE), text).map_err(|e| Error::io(staging.join(META_FILE), e))?;

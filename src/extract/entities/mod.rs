@@ -123,6 +123,15 @@ impl Extractor {
         Ok(Extractor { lexicon: Lexicon::builtin()?, labeller: Some(labeller) })
     }
 
+    /// Names this extractor in the index's record ("model 1a2b3c4d5e6f", "rules"): articles
+    /// of one index are all extracted by the same one.
+    pub fn identity(&self) -> String {
+        match &self.labeller {
+            Some(labeller) => format!("model {}", labeller.id()),
+            None => "rules".to_string(),
+        }
+    }
+
     /// How this extractor finds names.
     pub fn method(&self) -> Method {
         if self.labeller.is_some() { Method::Model } else { Method::Rules }

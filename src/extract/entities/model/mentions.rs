@@ -7,6 +7,7 @@ use super::super::lexicon::Lexicon;
 use super::super::recognise::{Certainty, Mention};
 use super::super::{Kind, Known};
 use super::Labeller;
+use super::features::GazetteerTag;
 use super::labels::Span;
 use super::tokenize::{Token, sentences};
 
@@ -16,19 +17,44 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
     let per_text: Vec<Vec<Vec<Token>>> = texts.iter().map(|t| sentences(t)).collect();
     let words: Vec<Vec<&str>> =
         per_text.iter().flatten().map(|s| s.iter().map(|t| t.text).collect()).collect();
-    let mut spans = labeller.label(lexicon, &words).into_iter();
+    let mut labelled = labeller.label_with_gazetteer(lexicon, &words).into_iter();
     per_text
         .iter()
         .zip(texts)
         .map(|(sentences, text)| {
             let mut out = Vec::new();
             for tokens in sentences {
-                let found = spans.next().unwrap_or_default();
+                let (mut found, tags) = labelled.next().unwrap_or_default();
+                found.extend(curated_names(&found, &tags));
+                found.sort_unstable();
                 convert(lexicon, text, tokens, &found, &mut out);
             }
             out
         })
         .collect()
+}
+
+/// People and organisations of the curated lists (`aliases.toml`, `organisations.tsv`) that
+/// the model left out ("the Assad government"): those lists are the user's word.
+fn curated_names(spans: &[Span], tags: &[GazetteerTag]) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        let kind = match tags[i] {
+            1 => 0,
+            3 => 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let end = i + 1 + tags[i + 1..].iter().take_while(|t| **t == tags[i] + 1).count();
+        if !spans.iter().any(|s| s.start < end && i < s.end) {
+            found.push(Span { start: i, end, kind });
+        }
+        i = end;
+    }
+    found
 }
 
 fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out: &mut Vec<Mention>) {
@@ -44,7 +70,9 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
             1 => Kind::Org,
             2 => Kind::Place,
             _ => {
-                if let Some(known) = lexicon.demonym(surface) {
+                if let Some(kind) = known_kind(lexicon, surface) {
+                    push(lexicon, text, tokens, span, kind, out);
+                } else if let Some(known) = lexicon.demonym(surface) {
                     out.push(mention(tokens[span.start].start, surface, known, span.end - span.start));
                 } else if span.end - span.start == 1 {
                     compound(lexicon, &tokens[span.start], out);

@@ -29,6 +29,7 @@ pub const SHIPPED_PATH: &str = "index_schema/ner/model.bin.gz";
 #[derive(Debug)]
 pub struct Labeller {
     weights: Weights,
+    id: String,
 }
 
 impl Labeller {
@@ -39,12 +40,22 @@ impl Labeller {
 
     /// A model read from a file written by `newsdex train-ner`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        Ok(Labeller { weights: Weights::load(bytes)? })
+        Ok(Labeller { weights: Weights::load(bytes)?, id: identity(bytes) })
     }
 
     /// A labeller with the given weights (as training produces them).
     pub fn new(weights: Weights) -> Self {
-        Labeller { weights }
+        let mut bytes = Vec::new();
+        let id = match weights.save(&mut bytes) {
+            Ok(()) => identity(&bytes),
+            Err(_) => "unsaved".to_string(),
+        };
+        Labeller { weights, id }
+    }
+
+    /// Names this model among others: the start of the BLAKE3 hash of its file.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The weights, for saving.
@@ -54,6 +65,15 @@ impl Labeller {
 
     /// The names in each sentence of one document.
     pub fn label<S: AsRef<str>>(&self, lexicon: &Lexicon, sentences: &[Vec<S>]) -> Vec<Vec<Span>> {
+        self.label_with_gazetteer(lexicon, sentences).into_iter().map(|(spans, _)| spans).collect()
+    }
+
+    /// The names in each sentence of one document, with what the gazetteer said of each token.
+    pub fn label_with_gazetteer<S: AsRef<str>>(
+        &self,
+        lexicon: &Lexicon,
+        sentences: &[Vec<S>],
+    ) -> Vec<(Vec<Span>, Vec<GazetteerTag>)> {
         let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
         let mut features = Features::default();
         let mut scratch = Scratch::default();
@@ -61,12 +81,17 @@ impl Labeller {
         sentences
             .iter()
             .map(|words| {
-                features::extract(words, &gazetteer_tags(lexicon, words), &context, &mut features);
+                let tags = gazetteer_tags(lexicon, words);
+                features::extract(words, &tags, &context, &mut features);
                 self.weights.decode(&features, &mut scratch, &mut labels);
-                labels::spans(&labels)
+                (labels::spans(&labels), tags)
             })
             .collect()
     }
+}
+
+fn identity(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..12].to_string()
 }
 
 /// What the gazetteer knows of each token of a sentence: known names matched over the words
