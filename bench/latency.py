@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Query latency of newsdex against tantivy-cli and SQLite FTS5, in process for each engine
 (newsdex `batch --timings`, `tantivy bench`, Python's sqlite3), over the query files of
-bench/queries/ (30 per kind): count and top 10 hits per query, three rounds, the first
-discarded as warm-up. Prints median and p99 in milliseconds per kind and engine.
+bench/queries/ (30 per kind): count and top 10 hits per query (top 20 values for facet
+counts, every period for histograms), three rounds, the first discarded as warm-up. Prints median and p99 in milliseconds per kind and engine.
 
     python3 bench/latency.py NEWSDEX_BIN NEWSDEX_INDEX TANTIVY_BIN TANTIVY_INDEX FTS5_DB
 """
@@ -15,7 +15,8 @@ import sys
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
-KINDS = ["words", "phrases", "boolean", "facet", "dates"]
+KINDS = ["words", "phrases", "boolean", "facet", "dates", "counts", "histogram"]
+TOP = {"counts": 20}  # facet counts list the top 20 values; searches the top 10 hits
 PEER_KINDS = {"words", "phrases", "boolean"}  # what tantivy-cli and FTS5 can answer
 ROUNDS = 3
 
@@ -25,10 +26,10 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def newsdex(binary, index, path):
+def newsdex(binary, index, path, top):
     samples = []
     for round_ in range(ROUNDS):
-        out = subprocess.run([binary, "--index", index, "batch", str(path), "--format", "jsonl", "--timings", "--top", "10"],
+        out = subprocess.run([binary, "--index", index, "batch", str(path), "--format", "jsonl", "--timings", "--top", str(top)],
                              capture_output=True, text=True, check=False).stdout
         if round_ > 0:
             samples += [json.loads(line)["micros"] / 1000 for line in out.splitlines()]
@@ -62,7 +63,7 @@ def main():
     print(f"{'kind':<9} {'engine':<12} {'queries':>7} {'median ms':>10} {'p99 ms':>8}")
     for kind in KINDS:
         path = HERE / "queries" / f"{kind}.txt"
-        engines = [("newsdex", newsdex(nx_bin, nx_index, path))]
+        engines = [("newsdex", newsdex(nx_bin, nx_index, path, TOP.get(kind, 10)))]
         if kind in PEER_KINDS:
             engines += [("tantivy-cli", tantivy(tv_bin, tv_index, path)), ("sqlite fts5", fts5(fts_db, path))]
         for name, samples in engines:

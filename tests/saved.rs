@@ -123,6 +123,34 @@ fn batch_runs_every_line_and_reports_bad_ones_by_number() {
 }
 
 #[test]
+fn batch_lines_can_count_facets_and_draw_histograms() {
+    let (env, _) = sample_env();
+    let queries = "--by year\n--person \"John Kerry\" --from 2016 --to 2016 --histogram month\n--by nope\n";
+    let file = env.write("q.txt", queries);
+    let run = env.run(&["batch", file.to_str().unwrap(), "--format", "jsonl", "--timings"]);
+    assert_eq!(run.code, 2, "line 3 is bad: {}", run.stderr);
+    assert!(run.stderr.contains("q.txt: line 3: "), "{}", run.stderr);
+    let rows: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let years: Vec<(String, u64)> = rows[0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["value"].as_str().unwrap().to_string(), v["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(years, [("2015".to_string(), 6), ("2016".to_string(), 26), ("2017".to_string(), 8)]);
+    let months: Vec<u64> =
+        rows[1]["buckets"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).collect();
+    assert_eq!(months, [1, 4, 0, 0, 2, 0, 1, 1, 1]);
+    assert!(rows.iter().all(|r| r["micros"].as_u64().is_some()));
+    let file = env.write("one.txt", "--by year\n");
+    let csv = env.run(&["batch", file.to_str().unwrap()]);
+    assert_eq!(
+        csv.stdout,
+        "line,query,matches,top_ids,top_titles\n1,--by year,43,2015=6; 2016=26; 2017=8,\n"
+    );
+}
+
+#[test]
 fn output_contracts_count_fields_and_conflicts() {
     let (env, _) = sample_env();
     let count = env.run(&["search", "Aleppo", "--count"]);

@@ -1,6 +1,8 @@
 //! `newsdex batch FILE|-`: one search per line, in the `search` syntax with filters
 //! (`"air strike" --place Aleppo --from 2016-04`), and one output row per line with its number
-//! of matches and top hits. A bad line is reported with its number; the others still run.
+//! of matches and top hits. A line may count facets (`--by actor`) or draw a histogram
+//! (`--histogram month`) instead of listing hits. A bad line is reported with its number; the
+//! others still run.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -10,9 +12,10 @@ use clap::{Args, Parser, ValueEnum};
 use serde_json::json;
 
 use super::search::print_stdout;
-use super::{ExitStatus, FilterArgs};
+use super::search::{facet_by, period};
+use super::{ByArg, ExitStatus, FilterArgs, PeriodArg};
 use crate::index::NewsIndex;
-use crate::query::{self, SearchRequest};
+use crate::query::{self, SearchRequest, facets};
 
 /// Arguments of `newsdex batch`.
 #[derive(Debug, Args)]
@@ -48,6 +51,14 @@ pub enum BatchFormat {
 struct Line {
     #[command(flatten)]
     filters: FilterArgs,
+
+    /// Count the top values of this kind over the matches instead of listing hits.
+    #[arg(long, value_enum, conflicts_with = "histogram")]
+    by: Option<ByArg>,
+
+    /// Count the matches per period instead of listing hits.
+    #[arg(long, value_enum)]
+    histogram: Option<PeriodArg>,
 }
 
 /// Runs `newsdex batch`.
@@ -124,6 +135,14 @@ fn run_line(index: &NewsIndex, line: &str, top: usize) -> anyhow::Result<serde_j
         .map_err(|e| anyhow::anyhow!("{}", e.to_string().lines().next().unwrap_or("")))?;
     let mut request = SearchRequest { limit: top, ..parsed.filters.request()? };
     request.text = Some(text).filter(|t| !t.is_empty());
+    if let Some(by) = parsed.by {
+        let counts = facets::facet_counts(index, &request, facet_by(by), top)?;
+        return Ok(json!({"matches": counts.total, "values": counts.values}));
+    }
+    if let Some(per) = parsed.histogram {
+        let histogram = facets::date_histogram(index, &request, period(per))?;
+        return Ok(json!({"matches": histogram.total, "buckets": histogram.buckets}));
+    }
     let results = query::search(index, &request)?;
     let hits: Vec<serde_json::Value> = results
         .hits
@@ -140,8 +159,8 @@ fn print_rows(out: &mut dyn Write, rows: &[serde_json::Value], format: BatchForm
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(["line", "query", "matches", "top_ids", "top_titles"])?;
             for row in rows {
-                let joined = |key: &str| {
-                    row["hits"]
+                let joined = |list: &str, key: &str| {
+                    row[list]
                         .as_array()
                         .into_iter()
                         .flatten()
@@ -149,12 +168,23 @@ fn print_rows(out: &mut dyn Write, rows: &[serde_json::Value], format: BatchForm
                         .collect::<Vec<_>>()
                         .join("; ")
                 };
+                // Facet and histogram lines list `value=count` where hits list ids.
+                let counted = |list: &str, key: &str| {
+                    row[list].as_array().map(|items| {
+                        let pairs =
+                            items.iter().map(|i| format!("{}={}", i[key].as_str().unwrap_or(""), i["count"]));
+                        pairs.collect::<Vec<_>>().join("; ")
+                    })
+                };
+                let ids = counted("values", "value")
+                    .or_else(|| counted("buckets", "period"))
+                    .unwrap_or_else(|| joined("hits", "id"));
                 writer.write_record([
                     row["line"].to_string(),
                     row["query"].as_str().unwrap_or("").to_string(),
                     row["matches"].to_string(),
-                    joined("id"),
-                    joined("title"),
+                    ids,
+                    joined("hits", "title"),
                 ])?;
             }
             writer.flush()

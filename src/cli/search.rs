@@ -112,7 +112,8 @@ impl Presentation {
     }
 }
 
-fn period(arg: PeriodArg) -> Period {
+/// The library's period for the command-line one.
+pub(super) fn period(arg: PeriodArg) -> Period {
     match arg {
         PeriodArg::Day => Period::Day,
         PeriodArg::Week => Period::Week,
@@ -184,15 +185,7 @@ fn explain_unknown_names(index: &NewsIndex, request: &SearchRequest) -> anyhow::
 /// Runs `newsdex facets`.
 pub fn run_facets(index_path: &Path, args: FacetsArgs) -> anyhow::Result<ExitStatus> {
     let request = args.filters.request()?;
-    let by = match args.by {
-        ByArg::Actor => FacetBy::Actor,
-        ByArg::Person => FacetBy::Person,
-        ByArg::Org => FacetBy::Org,
-        ByArg::Place => FacetBy::Place,
-        ByArg::Source => FacetBy::Source,
-        ByArg::Year => FacetBy::Year,
-        ByArg::Month => FacetBy::Month,
-    };
+    let by = facet_by(args.by);
     let index = NewsIndex::open(index_path)?;
     let counts = facets::facet_counts(&index, &request, by, args.top)?;
     let format = output_format(args.format);
@@ -205,6 +198,19 @@ pub fn run_facets(index_path: &Path, args: FacetsArgs) -> anyhow::Result<ExitSta
         explain_unknown_names(&index, &request)?;
     }
     Ok(ExitStatus::for_matches(counts.total))
+}
+
+/// The library's facet for the command-line one.
+pub(super) fn facet_by(arg: ByArg) -> FacetBy {
+    match arg {
+        ByArg::Actor => FacetBy::Actor,
+        ByArg::Person => FacetBy::Person,
+        ByArg::Org => FacetBy::Org,
+        ByArg::Place => FacetBy::Place,
+        ByArg::Source => FacetBy::Source,
+        ByArg::Year => FacetBy::Year,
+        ByArg::Month => FacetBy::Month,
+    }
 }
 
 /// Runs `newsdex stats`.

@@ -2,7 +2,7 @@
 //! actors, sources), and articles per period of their publication date (year, month, week,
 //! day) for histograms. Both count articles, not mentions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -12,6 +12,7 @@ use tantivy::index::SegmentReader;
 use tantivy::query::Query;
 use tantivy::{DocId, Score};
 
+use super::top_facets::{FacetOrdinals, top_values};
 use super::{SearchRequest, build_query, collapse};
 use crate::error::Result;
 use crate::index::NewsIndex;
@@ -89,85 +90,10 @@ pub fn facet_counts(
         values.truncate(top);
         return Ok(FacetCounts { total: stories.len(), values });
     }
-    let (total, counts) = searcher.search(&*query, &(Count, TopFacets { field }))?;
-    let mut values: Vec<FacetCount> =
-        counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    values.truncate(top);
+    let (total, segments) = searcher.search(&*query, &(Count, FacetOrdinals { field }))?;
+    let values =
+        top_values(&segments, top)?.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
     Ok(FacetCounts { total, values })
-}
-
-/// How many of each segment's most frequent values are turned into names and merged. Counting
-/// is by ordinal, which is fast; naming every distinct value is what is slow when there are
-/// hundreds of thousands (people's names in a large corpus).
-const CANDIDATES_PER_SEGMENT: usize = 4096;
-
-/// Counts a flat facet's values over the matched documents, by ordinal per segment; only each
-/// segment's most frequent values are named. Counts are exact for any value among the
-/// `CANDIDATES_PER_SEGMENT` most frequent of every segment, so for the top of the list.
-struct TopFacets {
-    field: &'static str,
-}
-
-struct TopFacetsSegment {
-    reader: tantivy::fastfield::FacetReader,
-    counts: Vec<u32>,
-}
-
-impl Collector for TopFacets {
-    type Fruit = HashMap<String, u64>;
-    type Child = TopFacetsSegment;
-
-    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<TopFacetsSegment> {
-        let reader = segment.facet_reader(self.field)?;
-        let counts = vec![0; reader.num_facets()];
-        Ok(TopFacetsSegment { reader, counts })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all: HashMap<String, u64> = HashMap::new();
-        for fruit in fruits {
-            for (value, count) in fruit {
-                *all.entry(value).or_default() += count;
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for TopFacetsSegment {
-    type Fruit = HashMap<String, u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        for ord in self.reader.facet_ords(doc) {
-            if let Some(count) = self.counts.get_mut(ord as usize) {
-                *count += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let mut ords: Vec<(u32, u64)> =
-            self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(o, c)| (*c, o as u64)).collect();
-        if ords.len() > CANDIDATES_PER_SEGMENT {
-            ords.select_nth_unstable_by(CANDIDATES_PER_SEGMENT, |a, b| b.0.cmp(&a.0));
-            ords.truncate(CANDIDATES_PER_SEGMENT);
-        }
-        let mut facet = tantivy::schema::Facet::root();
-        let mut named = HashMap::with_capacity(ords.len());
-        for (count, ord) in ords {
-            if self.reader.facet_from_ord(ord, &mut facet).is_ok()
-                && let Some(name) = facet.to_path().last()
-            {
-                *named.entry(name.to_string()).or_default() += u64::from(count);
-            }
-        }
-        named
-    }
 }
 
 /// The width of a histogram bar.

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod facets;
 mod hit;
 pub mod stats;
+mod top_facets;
 
 pub use build::build_query;
 pub use build::{UnknownName, unknown_names};

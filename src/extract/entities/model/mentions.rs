@@ -88,7 +88,12 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
             }
             continue;
         }
-        push(lexicon, text, tokens, span, known_kind(lexicon, surface).unwrap_or(kind), out);
+        if span.end - span.start == 1 && is_ticker(tokens[span.start].text) {
+            continue;
+        }
+        let kind =
+            known_kind(lexicon, surface).or_else(|| company_cue(lexicon, tokens, span, kind)).unwrap_or(kind);
+        push(lexicon, text, tokens, span, kind, out);
     }
     for token in &tokens[covered.min(tokens.len())..] {
         compound(lexicon, token, out);
@@ -114,7 +119,14 @@ fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind
             canonical: surface.split_whitespace().collect::<Vec<_>>().join(" "),
             country: None,
             acts_for_country: false,
-            certainty: Certainty::Sure,
+            // A lone word the gazetteer does not know is a person only as the surname of
+            // someone the article names in full ("Kerry" after "John Kerry"); otherwise it is
+            // most often a company the model has not seen ("according to Citigroup").
+            certainty: if kind == Kind::Person && words == 1 && !after_title(lexicon, tokens, span) {
+                Certainty::CorefOnly
+            } else {
+                Certainty::Sure
+            },
             demonym: false,
             words,
         }),
@@ -140,6 +152,33 @@ fn two_known_names(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span)
         return None;
     }
     (span.start + 1..span.end).find(|&k| known(span.start, k) && known(k, span.end))
+}
+
+/// Whether a title or a role precedes the span ("Mr Blair", "striker Wright").
+fn after_title(lexicon: &Lexicon, tokens: &[Token], span: &Span) -> bool {
+    let before = span.start.checked_sub(1).map(|i| tokens[i].text.trim_end_matches('.'));
+    before.is_some_and(|w| lexicon.rules.is_title(w, false) || lexicon.rules.is_role(w))
+}
+
+/// A stock ticker, as wires print them after a company's name: "( DOW.N )", "BASF.DE".
+fn is_ticker(word: &str) -> bool {
+    let Some((symbol, exchange)) = word.split_once('.') else { return false };
+    let capitals = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    capitals(symbol, 6) && capitals(exchange, 3) && symbol.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// A name followed by its ticker ("Dow Chemical ( DOW.N )") is an organisation, whatever the
+/// model says; so is a "person" ending in an organisation word ("Standard Life Investments").
+fn company_cue(lexicon: &Lexicon, tokens: &[Token], span: &Span, kind: Kind) -> Option<Kind> {
+    let after = |i: usize| tokens.get(span.end + i).map(|t| t.text);
+    let ticker = after(0) == Some("(") && after(1).is_some_and(is_ticker) && after(2) == Some(")")
+        || after(0).is_some_and(is_ticker);
+    let org_word = kind == Kind::Person
+        && span.end - span.start >= 2
+        && lexicon.rules.is_org_word(tokens[span.end - 1].text);
+    (ticker || org_word).then_some(Kind::Org)
 }
 
 fn mention(start: usize, surface: &str, known: &Known, words: usize) -> Mention {
