@@ -18,7 +18,7 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
     let words: Vec<Vec<&str>> =
         per_text.iter().flatten().map(|s| s.iter().map(|t| t.text).collect()).collect();
     let mut labelled = labeller.label_with_gazetteer(lexicon, &words).into_iter();
-    per_text
+    let mut per_text: Vec<Vec<Mention>> = per_text
         .iter()
         .zip(texts)
         .map(|(sentences, text)| {
@@ -27,11 +27,32 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
                 let (mut found, tags) = labelled.next().unwrap_or_default();
                 found.extend(curated_names(&found, &tags));
                 found.sort_unstable();
+                for span in &mut found {
+                    while span.end - span.start > 1 && is_ticker(tokens[span.end - 1].text) {
+                        span.end -= 1;
+                    }
+                }
                 convert(lexicon, text, tokens, &found, &mut out);
             }
             out
         })
-        .collect()
+        .collect();
+    one_kind_per_name(&mut per_text);
+    per_text
+}
+
+/// A name is one thing throughout an article: once one of its mentions is an organisation
+/// (by the gazetteer, its ticker or the model), so are the ones the model took for a person
+/// ("Fannie Mae ( FNM.N )" first, then "Fannie Mae said").
+fn one_kind_per_name(per_text: &mut [Vec<Mention>]) {
+    let organisations: std::collections::HashSet<String> =
+        per_text.iter().flatten().filter(|m| m.kind == Kind::Org).map(|m| m.canonical.clone()).collect();
+    for m in per_text.iter_mut().flatten() {
+        if m.kind == Kind::Person && organisations.contains(&m.canonical) {
+            m.kind = Kind::Org;
+            m.certainty = Certainty::Sure;
+        }
+    }
 }
 
 /// People and organisations of the curated lists (`aliases.toml`, `organisations.tsv`) that
