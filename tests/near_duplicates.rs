@@ -68,3 +68,34 @@ fn facets_and_histograms_count_each_story_once() {
         "period,start,count\n2016-09-09,2016-09-09,1\n2016-09-10,2016-09-10,0\n2016-09-11,2016-09-11,0\n2016-09-12,2016-09-12,1\n"
     );
 }
+
+/// A run that forgets what it wrote at every commit (as it does past `RUN_MEMORY_LIMIT`
+/// articles on a huge corpus) finds the same stories and duplicates by looking them up in the
+/// committed index.
+#[test]
+fn a_run_that_forgets_between_commits_finds_the_same_stories_and_duplicates() {
+    let collapsed = |extra: &[&str]| {
+        let env = Env::new();
+        write_versions(&env);
+        env.write("copy/wire.json", std::fs::read(env.corpus().join("wire.json")).unwrap());
+        env.index(&env.corpus(), extra);
+        let hits = env.search(&["ceasefire", "--collapse", "--sort", "oldest"]).jsonl();
+        let stories: Vec<(String, u64)> = hits
+            .iter()
+            .map(|h| (h["title"].as_str().unwrap().to_string(), h["versions"].as_u64().unwrap()))
+            .collect();
+        (stories, common::content(&env))
+    };
+    let remembering = collapsed(&[]);
+    let forgetting = collapsed(&["--commit-every", "1", "--run-memory", "1"]);
+    assert_eq!(
+        remembering.0,
+        [
+            ("Kerry and Lavrov reach Syria deal".to_string(), 3),
+            ("Aid convoy waits at the border".to_string(), 1)
+        ]
+    );
+    assert_eq!(forgetting, remembering);
+    let wire = remembering.1.iter().find(|(id, _)| id.ends_with("wire.json")).unwrap();
+    assert_eq!(wire.1.len(), 2, "the copy is a second publication: {wire:?}");
+}

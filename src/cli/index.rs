@@ -32,6 +32,7 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         heap_mb: args.heap_mb,
         threads: args.threads,
         commit_every: args.commit_every,
+        run_memory: args.run_memory,
         prune: args.prune,
     };
     let index = NewsIndex::open_or_create(index_path, args.rebuild)?;

@@ -192,6 +192,11 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     pub commit_every: u64,
 
+    /// Articles the run remembers in memory before it relies on lookups in the committed
+    /// index (bounds memory on huge corpora; small values are for tests).
+    #[arg(long, default_value_t = crate::index::RUN_MEMORY_LIMIT, value_name = "N", hide = true)]
+    pub run_memory: usize,
+
     /// Remove the articles of files that no longer exist under DIR.
     #[arg(long)]
     pub prune: bool,

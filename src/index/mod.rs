@@ -9,7 +9,7 @@ mod sink;
 
 pub use manifest::FileRecord;
 pub use schema::{Fields, SchemaSpec};
-pub use sink::{ArticleSink, Committed, FileOutcome};
+pub use sink::{ArticleSink, Committed, FileOutcome, RUN_MEMORY_LIMIT};
 
 use std::path::{Path, PathBuf};
 

@@ -64,14 +64,20 @@ struct State {
     next_commit: u64,
 }
 
+/// Articles a run remembers across commits before it forgets them and looks everything up in
+/// the committed index instead: what keeps memory bounded (about 1 KB per remembered article)
+/// however large the corpus.
+pub const RUN_MEMORY_LIMIT: usize = 50_000;
+
 /// What a run wrote, in compact form and across its commits: enough to know when a lookup in
-/// the committed index is needed, and to find near-duplicate candidates without one.
+/// the committed index is needed, and to find near-duplicate candidates without one. Forgotten
+/// at a commit once it holds `RUN_MEMORY_LIMIT` articles.
 #[derive(Default)]
 struct RunMemory {
     contents: HashSet<u64>,
     ids: HashSet<u64>,
-    /// LSH band key to the slots of `stories`.
-    bands: HashMap<String, Vec<u32>>,
+    /// LSH band key (hashed) to the slots of `stories`.
+    bands: HashMap<u64, Vec<u32>>,
     /// Sketch and story of each article this run added.
     stories: Vec<(Sketch, String)>,
 }
@@ -88,12 +94,19 @@ pub struct ArticleSink {
     fields: Fields,
     state: Mutex<State>,
     commit_every: u64,
+    run_memory: usize,
 }
 
 impl ArticleSink {
-    /// Opens the index's writer with `heap_mb` of memory over `threads` threads. Fails at
-    /// once, naming the lock, when another process is writing the same index.
-    pub fn new(index: &NewsIndex, heap_mb: usize, threads: usize, commit_every: u64) -> Result<Self> {
+    /// Opens the index's writer with `heap_mb` of memory over `threads` threads, to commit
+    /// every `commit_every` articles and remember `run_memory` across commits. Fails at once,
+    /// naming the lock, when another process is writing the same index.
+    pub fn new(
+        index: &NewsIndex,
+        heap_mb: usize,
+        threads: usize,
+        (commit_every, run_memory): (u64, usize),
+    ) -> Result<Self> {
         let threads = threads.clamp(1, 8);
         let heap = (heap_mb.max(16 * threads)) * 1024 * 1024;
         let writer = index.index.writer_with_num_threads(threads, heap).map_err(|e| match e {
@@ -122,6 +135,7 @@ impl ArticleSink {
             fields: index.fields,
             state: Mutex::new(state),
             commit_every: commit_every.max(1),
+            run_memory,
         })
     }
 
@@ -192,6 +206,11 @@ impl ArticleSink {
         state.live.clear();
         state.live_paths.clear();
         state.live_ids.clear();
+        if state.run.stories.len().max(state.run.ids.len()) >= self.run_memory {
+            // Everything it knows is now committed and searchable.
+            state.run = RunMemory::default();
+            state.preexisting = true;
+        }
         state.since_commit = 0;
         state.commits += 1;
         state.next_commit += 1;
@@ -279,7 +298,7 @@ impl Batch<'_> {
             }
         };
         let mut seen: HashSet<u32> = HashSet::new();
-        for slot in keys.iter().filter_map(|k| self.state.run.bands.get(k)).flatten() {
+        for slot in keys.iter().filter_map(|k| self.state.run.bands.get(&short_hash(k))).flatten() {
             if seen.insert(*slot) {
                 let (other, story) = &self.state.run.stories[*slot as usize];
                 consider(sketch.similarity(other), story);
@@ -374,7 +393,7 @@ impl Batch<'_> {
             let slot = run.stories.len() as u32;
             run.stories.push((sketch.clone(), article.story.clone()));
             for key in sketch.band_keys() {
-                run.bands.entry(key).or_default().push(slot);
+                run.bands.entry(short_hash(&key)).or_default().push(slot);
             }
         }
         self.state.live.insert(content, Some(article));

@@ -48,6 +48,8 @@ pub struct IndexJob {
     pub threads: usize,
     /// Commit after this many articles (and files) at most.
     pub commit_every: u64,
+    /// Articles remembered in memory across commits (see [`crate::index::RUN_MEMORY_LIMIT`]).
+    pub run_memory: usize,
     /// Remove the articles of files under the roots that no longer exist.
     pub prune: bool,
 }
@@ -63,7 +65,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
-    let sink = ArticleSink::new(index, job.heap_mb, threads, job.commit_every)?;
+    let sink = ArticleSink::new(index, job.heap_mb, threads, (job.commit_every, job.run_memory))?;
     let total = Mutex::new(Summary::default());
     let seen = Mutex::new(HashSet::new());
     let walked = pool.install(|| {
