@@ -5,6 +5,8 @@ bench/queries/ (30 per kind): count and top 10 hits per query (top 20 values for
 counts, every period for histograms), three rounds, the first discarded as warm-up. Prints median and p99 in milliseconds per kind and engine.
 
     python3 bench/latency.py NEWSDEX_BIN NEWSDEX_INDEX TANTIVY_BIN TANTIVY_INDEX FTS5_DB
+
+Give `-` for TANTIVY_INDEX and FTS5_DB to time newsdex alone (the scale test's large index).
 """
 import json
 import pathlib
@@ -64,7 +66,7 @@ def main():
     for kind in KINDS:
         path = HERE / "queries" / f"{kind}.txt"
         engines = [("newsdex", newsdex(nx_bin, nx_index, path, TOP.get(kind, 10)))]
-        if kind in PEER_KINDS:
+        if kind in PEER_KINDS and tv_index != "-":
             engines += [("tantivy-cli", tantivy(tv_bin, tv_index, path)), ("sqlite fts5", fts5(fts_db, path))]
         for name, samples in engines:
             if not samples:
