@@ -135,11 +135,8 @@ fn an_index_keeps_the_extractor_of_its_first_run() {
     env.index(&corpus, &["--extractor", "rules"]);
     let run = env.run(&["index", corpus.to_str().unwrap()]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("holds entities extracted by rules; this run would use model"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("holds entities extracted by rules with gazetteer "), "{}", run.stderr);
+    assert!(run.stderr.contains("; this run would use model "), "{}", run.stderr);
     env.index(&corpus, &["--rebuild"]);
     let people = env.run(&["facets", "--by", "person", "--format", "csv"]);
     assert_eq!(people.stdout, "person,count\nJohn Kerry,1\nSergei Lavrov,1\n");

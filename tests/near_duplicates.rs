@@ -69,9 +69,9 @@ fn facets_and_histograms_count_each_story_once() {
     );
 }
 
-/// A run that forgets what it wrote at every commit (as it does past `RUN_MEMORY_LIMIT`
-/// articles on a huge corpus) finds the same stories and duplicates by looking them up in the
-/// committed index.
+/// A run that forgets its sketches at every commit (as it does past `RUN_MEMORY_LIMIT`
+/// articles on a huge corpus) finds the same stories by looking them up in the committed
+/// index, and the same exact duplicates.
 #[test]
 fn a_run_that_forgets_between_commits_finds_the_same_stories_and_duplicates() {
     let collapsed = |extra: &[&str]| {

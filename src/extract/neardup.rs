@@ -11,6 +11,8 @@ pub const SKETCH_LEN: usize = 32;
 /// Rows per LSH band: 16 bands of 2 rows, so that two texts of similarity 0.5 share a band
 /// with probability 1 - (1 - 0.5^2)^16 > 0.99.
 const ROWS: usize = 2;
+/// LSH bands per sketch.
+pub const BANDS: usize = SKETCH_LEN / ROWS;
 /// Words per shingle.
 const SHINGLE: usize = 4;
 /// Estimated Jaccard similarity from which two articles are versions of one story. Measured on
@@ -81,14 +83,16 @@ impl Sketch {
 
     /// The LSH band keys, as index terms (`b3:1f0c...`).
     pub fn band_keys(&self) -> Vec<String> {
+        self.band_hashes().enumerate().map(|(band, key)| format!("b{band}:{key:016x}")).collect()
+    }
+
+    /// The bands' hashes, in band order: the numbers behind [`Sketch::band_keys`], for keeping
+    /// bands in memory without formatting them.
+    pub fn band_hashes(&self) -> impl Iterator<Item = u64> + '_ {
         self.0
             .chunks(ROWS)
             .enumerate()
-            .map(|(band, rows)| {
-                let key = rows.iter().fold(band as u64, |acc, r| mix(acc ^ r));
-                format!("b{band}:{key:016x}")
-            })
-            .collect()
+            .map(|(band, rows)| rows.iter().fold(band as u64, |acc, r| mix(acc ^ r)))
     }
 
     /// Hex form, for storing.

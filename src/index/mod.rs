@@ -4,6 +4,7 @@
 
 mod document;
 pub mod manifest;
+mod run_memory;
 pub mod schema;
 mod sink;
 

@@ -18,10 +18,11 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 
 use super::document::{from_document, to_document};
 use super::manifest::{FileRecord, Manifest, Payload};
+use super::run_memory::RunMemory;
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::extract::neardup::{SAME_STORY, Sketch};
+use crate::extract::neardup::SAME_STORY;
 
 /// What became of a file handed to the sink.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -58,34 +59,20 @@ struct State {
     preexisting: bool,
     /// What this run wrote, across its commits.
     run: RunMemory,
+    /// Whether the run has forgotten the sketches of what it committed (past
+    /// `RUN_MEMORY_LIMIT`): near-duplicate candidates are then looked up in the committed index.
+    stories_forgotten: bool,
     since_commit: u64,
     commits: u64,
     /// Sequence number of the commit being prepared: articles entering now are tagged with it.
     next_commit: u64,
 }
 
-/// Articles a run remembers across commits before it forgets them and looks everything up in
-/// the committed index instead: what keeps memory bounded (about 1 KB per remembered article)
-/// however large the corpus.
-pub const RUN_MEMORY_LIMIT: usize = 50_000;
-
-/// What a run wrote, in compact form and across its commits: enough to know when a lookup in
-/// the committed index is needed, and to find near-duplicate candidates without one. Forgotten
-/// at a commit once it holds `RUN_MEMORY_LIMIT` articles.
-#[derive(Default)]
-struct RunMemory {
-    contents: HashSet<u64>,
-    ids: HashSet<u64>,
-    /// LSH band key (hashed) to the slots of `stories`.
-    bands: HashMap<u64, Vec<u32>>,
-    /// Sketch and story of each article this run added.
-    stories: Vec<(Sketch, String)>,
-}
-
-fn short_hash(text: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text)
-}
+/// Sketches a run remembers across commits (about 350 bytes each with their bands) before it
+/// forgets them and looks near-duplicate candidates up in the committed index instead, which
+/// is slower (a search and stored documents per article) but bounds memory however large the
+/// corpus. Content and id hashes (about 40 bytes an article) are always kept.
+pub const RUN_MEMORY_LIMIT: usize = 2_000_000;
 
 /// Writes files' articles into an index, from many threads.
 pub struct ArticleSink {
@@ -125,6 +112,7 @@ impl ArticleSink {
             live_ids: HashMap::new(),
             preexisting: reader.searcher().num_docs() > 0,
             run: RunMemory::default(),
+            stories_forgotten: false,
             since_commit: 0,
             commits: 0,
             next_commit,
@@ -206,10 +194,10 @@ impl ArticleSink {
         state.live.clear();
         state.live_paths.clear();
         state.live_ids.clear();
-        if state.run.stories.len().max(state.run.ids.len()) >= self.run_memory {
-            // Everything it knows is now committed and searchable.
-            state.run = RunMemory::default();
-            state.preexisting = true;
+        if state.run.sketches() >= self.run_memory {
+            // The sketches are committed and searchable now.
+            state.run.forget_sketches();
+            state.stories_forgotten = true;
         }
         state.since_commit = 0;
         state.commits += 1;
@@ -297,14 +285,10 @@ impl Batch<'_> {
                 best = Some((similarity, story.to_string()));
             }
         };
-        let mut seen: HashSet<u32> = HashSet::new();
-        for slot in keys.iter().filter_map(|k| self.state.run.bands.get(&short_hash(k))).flatten() {
-            if seen.insert(*slot) {
-                let (other, story) = &self.state.run.stories[*slot as usize];
-                consider(sketch.similarity(other), story);
-            }
+        for (similarity, story) in self.state.run.candidates(sketch) {
+            consider(similarity, story);
         }
-        if self.state.preexisting {
+        if self.state.preexisting || self.state.stories_forgotten {
             let any_band: Vec<(Occur, Box<dyn Query>)> = keys
                 .iter()
                 .map(|k| {
@@ -338,7 +322,7 @@ impl Batch<'_> {
         if let Some(live) = self.state.live.get(content) {
             return Ok(live.clone());
         }
-        if !self.state.preexisting && !self.state.run.contents.contains(&short_hash(content)) {
+        if !self.state.preexisting && !self.state.run.knows_content(content) {
             return Ok(None);
         }
         Ok(self.committed(self.fields.content_hash, content, 1)?.into_iter().next())
@@ -349,7 +333,7 @@ impl Batch<'_> {
         if let Some(owner) = self.state.live_ids.get(id) {
             return Ok(owner.as_deref().is_some_and(|c| c != content));
         }
-        if !self.state.preexisting && !self.state.run.ids.contains(&short_hash(id)) {
+        if !self.state.preexisting && !self.state.run.knows_id(id) {
             return Ok(false);
         }
         Ok(self.committed(self.fields.id, id, 4)?.iter().any(|a| a.content_hash != content))
@@ -386,15 +370,11 @@ impl Batch<'_> {
         }
         self.state.live_ids.insert(article.publication.id.clone(), Some(content.clone()));
         let run = &mut self.state.run;
-        run.ids.insert(short_hash(&article.publication.id));
-        if run.contents.insert(short_hash(&content))
+        run.remember_id(&article.publication.id);
+        if run.remember_content(&content)
             && let Some(sketch) = &article.sketch
         {
-            let slot = run.stories.len() as u32;
-            run.stories.push((sketch.clone(), article.story.clone()));
-            for key in sketch.band_keys() {
-                run.bands.entry(short_hash(&key)).or_default().push(slot);
-            }
+            run.remember_story(sketch, &article.story);
         }
         self.state.live.insert(content, Some(article));
         Ok(())

@@ -204,6 +204,18 @@ impl Lexicon {
         })
     }
 
+    /// Names the shipped data (gazetteers, aliases, cue words) among other versions of it: the
+    /// start of the BLAKE3 hash of all of it. Entities extracted with other data have other
+    /// canonical names, so an index records it.
+    pub fn data_id() -> String {
+        let mut hasher = blake3::Hasher::new();
+        for data in [PLACES, REGIONS, ORGANISATIONS, DEMONYMS, ALIASES, RULES] {
+            hasher.update(&(data.len() as u64).to_le_bytes());
+            hasher.update(data.as_bytes());
+        }
+        hasher.finalize().to_hex()[..12].to_string()
+    }
+
     /// The country a demonym ("Syrian", any case) stands for.
     pub fn demonym(&self, word: &str) -> Option<&Known> {
         self.by_demonym.get(&word.trim().to_lowercase())

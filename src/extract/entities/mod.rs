@@ -123,12 +123,14 @@ impl Extractor {
         Ok(Extractor { lexicon: Lexicon::builtin()?, labeller: Some(labeller) })
     }
 
-    /// Names this extractor in the index's record ("model 1a2b3c4d5e6f", "rules"): articles
-    /// of one index are all extracted by the same one.
+    /// Names this extractor and its data in the index's record ("model 1a2b3c4d5e6f with
+    /// gazetteer 0f1e2d3c4b5a", "rules with gazetteer ..."): articles of one index are all
+    /// extracted by the same one.
     pub fn identity(&self) -> String {
+        let gazetteer = Lexicon::data_id();
         match &self.labeller {
-            Some(labeller) => format!("model {}", labeller.id()),
-            None => "rules".to_string(),
+            Some(labeller) => format!("model {} with gazetteer {gazetteer}", labeller.id()),
+            None => format!("rules with gazetteer {gazetteer}"),
         }
     }
 
