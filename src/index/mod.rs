@@ -2,7 +2,7 @@
 //! articles into tantivy documents, and writing them. Only this module and `query` know
 //! tantivy.
 
-mod document;
+pub mod document;
 pub mod manifest;
 mod run_memory;
 pub mod schema;
