@@ -114,7 +114,16 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         }
         let kind =
             known_kind(lexicon, surface).or_else(|| company_cue(lexicon, tokens, span, kind)).unwrap_or(kind);
-        push(lexicon, text, tokens, span, kind, out);
+        let mut span = *span;
+        // "Mr Blair" is Blair: the title is not part of the name, and coreference can then
+        // resolve the surname to "Tony Blair".
+        while kind == Kind::Person
+            && span.end - span.start > 1
+            && lexicon.rules.is_title(tokens[span.start].text.trim_end_matches('.'), false)
+        {
+            span.start += 1;
+        }
+        push(lexicon, text, tokens, &span, kind, out);
     }
     for token in &tokens[covered.min(tokens.len())..] {
         compound(lexicon, token, out);
