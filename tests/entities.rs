@@ -44,6 +44,27 @@ fn seed_article_entities_are_the_expected_ones_and_no_noise() {
 }
 
 #[test]
+fn the_indexed_seed_article_has_no_entity_from_its_footer() {
+    let (env, _) = sample_env();
+    let hits = env.search(&["--source", "Middle East Eye"]).jsonl();
+    assert_eq!(hits.len(), 1);
+    let names: Vec<&str> =
+        hits[0]["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    for expected in
+        ["John Kerry", "Bashar al-Assad", "Gennady Gatilov", "Aleppo", "Syrian Observatory for Human Rights"]
+    {
+        assert!(names.contains(&expected), "{expected}: {names:?}");
+    }
+    // The footer ("Sign up ... Israel-Palestine, alongside Turkey Unpacked and other MEE
+    // newsletters") is furniture: none of its names is the article's.
+    for footer in
+        ["Turkey Unpacked", "Palestinian Territory", "Middle East Eye", "Jerusalem Dispatch", "Israel"]
+    {
+        assert!(!names.contains(&footer), "{footer}: {names:?}");
+    }
+}
+
+#[test]
 fn entities_table_names_kinds_and_countries() {
     let env = Env::new();
     let run = env.run(&["entities", &seed_path()]);
