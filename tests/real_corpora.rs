@@ -39,3 +39,37 @@ fn bbc_corpus_is_read_whole_with_its_latin1_file_and_duplicates() {
     assert!(latin["path"].as_str().unwrap().ends_with("sport/199.txt"));
     assert!(latin["body"].as_str().unwrap().contains('£'), "the pound sign survives decoding");
 }
+
+/// The shipped model is what `train-ner` makes from CoNLL-2003 with the shipped gazetteer (its
+/// tags are features): a gazetteer edited without retraining fails here. Also scores it.
+#[test]
+fn the_shipped_model_is_reproduced_from_conll_and_meets_its_targets() {
+    let Some(conll) = shared_corpus("conll2003") else {
+        return;
+    };
+    let env = Env::new();
+    let out = env.dir.path().join("model.bin.gz");
+    let (train, dev) = (conll.join("eng.train"), conll.join("eng.testa"));
+    let run = env.run(&[
+        "train-ner",
+        "--train",
+        train.to_str().unwrap(),
+        "--dev",
+        dev.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shipped =
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("index_schema/ner/model.bin.gz"));
+    assert!(
+        std::fs::read(&out).unwrap() == shipped.unwrap(),
+        "retrain: newsdex train-ner --train {} --dev {} --out index_schema/ner/model.bin.gz",
+        train.display(),
+        dev.display()
+    );
+    let eval = env.run(&["eval-ner", dev.to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&eval.stdout).unwrap();
+    let f1 = |i: usize| doc["scores"][i]["f1"].as_f64().unwrap();
+    assert!((0..3).all(|i| f1(i) >= 0.85) && f1(3) >= 0.88, "{}", eval.stdout);
+}
