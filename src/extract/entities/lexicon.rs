@@ -69,6 +69,19 @@ impl Rules {
     pub fn is_speech_verb(&self, word: &str) -> bool {
         self.speech_verbs.contains(word)
     }
+
+    /// Whether a name stands next to a verb of speaking or acting, given the two words before
+    /// it and the word after it: "Washington said", "appealed to Moscow". A capital so placed
+    /// acts for its country.
+    pub fn next_to_speech_verb(
+        &self,
+        two_before: Option<&str>,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> bool {
+        let verb = |w: Option<&str>| w.is_some_and(|w| self.is_speech_verb(w));
+        verb(after) || verb(before) || matches!(before, Some("to" | "on" | "with")) && verb(two_before)
+    }
     /// A preposition that announces a place.
     pub fn is_place_preposition(&self, word: &str) -> bool {
         self.place_prepositions.contains(word)

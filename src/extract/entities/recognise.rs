@@ -255,13 +255,12 @@ impl Run<'_, '_> {
     }
 
     fn next_to_speech_verb(&self, start: usize, end: usize) -> bool {
-        let rules = &self.lexicon.rules;
-        let after = self.tokens.get(end).is_some_and(|t| rules.is_speech_verb(t.text));
-        let before = start >= 1 && rules.is_speech_verb(self.tokens[start - 1].text);
-        let before_to = start >= 2
-            && matches!(self.tokens[start - 1].text, "to" | "on" | "with")
-            && rules.is_speech_verb(self.tokens[start - 2].text);
-        after || before || before_to
+        let word = |i: Option<usize>| i.and_then(|i| self.tokens.get(i)).map(|t| t.text);
+        self.lexicon.rules.next_to_speech_verb(
+            word(start.checked_sub(2)),
+            word(start.checked_sub(1)),
+            word(Some(end)),
+        )
     }
 
     /// Classifies the candidate name tokens[start..end] from its cues.

@@ -245,11 +245,10 @@ fn compound(lexicon: &Lexicon, token: &Token, out: &mut Vec<Mention>) {
 }
 
 fn next_to_speech_verb(lexicon: &Lexicon, tokens: &[Token], span: &Span) -> bool {
-    let rules = &lexicon.rules;
-    let after = tokens.get(span.end).is_some_and(|t| rules.is_speech_verb(t.text));
-    let before = span.start >= 1 && rules.is_speech_verb(tokens[span.start - 1].text);
-    let before_to = span.start >= 2
-        && matches!(tokens[span.start - 1].text, "to" | "on" | "with")
-        && rules.is_speech_verb(tokens[span.start - 2].text);
-    after || before || before_to
+    let word = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| t.text);
+    lexicon.rules.next_to_speech_verb(
+        word(span.start.checked_sub(2)),
+        word(span.start.checked_sub(1)),
+        word(Some(span.end)),
+    )
 }
