@@ -4,7 +4,8 @@
 //! with no allocation per article: values truncated to 32 bits in one flat array (two values
 //! agree by chance once in four billion), the LSH bands as one hash map from a 32-bit band
 //! hash to the last slot that had it plus a chain of previous slots (a collision only adds a
-//! candidate, which the similarity check then rejects). About 400 bytes an article in all.
+//! candidate, which the similarity check then rejects). About 400 bytes an article in all, by
+//! the layout's arithmetic.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault};
