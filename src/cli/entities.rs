@@ -1,11 +1,10 @@
 //! `newsdex entities FILE` and `newsdex eval-ner FILE`: what the extractor finds in one file,
 //! and how it scores on CoNLL-format data.
 
-use std::io::Write;
-
 use anyhow::Context;
 
-use super::{EntitiesArgs, EvalArgs, ExitStatus, ReportFormat};
+use super::search::print_report;
+use super::{EntitiesArgs, EvalArgs, ExitStatus};
 use crate::corpus::{self, ReadOptions};
 use crate::extract::entities::model::Labeller;
 use crate::extract::entities::{Extractor, aggregate, eval};
@@ -46,14 +45,7 @@ pub fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitStatus> {
             ArticleEntities { title: a.title.clone(), locator: a.locator.clone(), entities }
         })
         .collect();
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        ReportFormat::Table => print_entities_table(&mut out, &articles)?,
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &articles)?;
-            writeln!(out)?;
-        }
-    }
+    print_report(args.format, &articles[..], print_entities_table)?;
     let found = articles.iter().any(|a| !a.entities.is_empty());
     Ok(if found { ExitStatus::Success } else { ExitStatus::NoResults })
 }
@@ -73,13 +65,6 @@ pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitStatus> {
     };
     let evaluation =
         eval::evaluate(&extractor, &data).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        ReportFormat::Table => print_evaluation_table(&mut out, &evaluation)?,
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &evaluation)?;
-            writeln!(out)?;
-        }
-    }
+    print_report(args.format, &evaluation, print_evaluation_table)?;
     Ok(ExitStatus::Success)
 }

@@ -62,6 +62,21 @@ pub fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -
     }
 }
 
+/// Prints a report as an aligned table for reading, or as pretty JSON for scripts.
+pub fn print_report<T: serde::Serialize + ?Sized>(
+    format: ReportFormat,
+    report: &T,
+    table: impl FnOnce(&mut dyn Write, &T) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    print_stdout(|out| match format {
+        ReportFormat::Table => table(out, report),
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)
+        }
+    })
+}
+
 /// Runs `newsdex search`.
 pub fn run(index_path: &Path, args: SearchArgs) -> anyhow::Result<ExitStatus> {
     let request = args.request()?;
@@ -217,12 +232,6 @@ pub(super) fn facet_by(arg: ByArg) -> FacetBy {
 pub fn run_stats(index_path: &Path, args: StatsArgs) -> anyhow::Result<ExitStatus> {
     let index = NewsIndex::open(index_path)?;
     let stats = crate::query::stats::index_stats(&index)?;
-    print_stdout(|out| match args.format {
-        ReportFormat::Table => output::stats::print_stats(out, &stats),
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &stats)?;
-            writeln!(out)
-        }
-    })?;
+    print_report(args.format, &stats, output::stats::print_stats)?;
     Ok(ExitStatus::Success)
 }

@@ -41,6 +41,24 @@ pub struct Mention {
     pub words: usize,
 }
 
+impl Mention {
+    /// A mention of a name the lexicon knows, written as `surface` at byte `start`.
+    pub fn of_known(start: usize, surface: &str, known: &Known, words: usize) -> Mention {
+        Mention {
+            start,
+            end: start + surface.len(),
+            surface: surface.to_string(),
+            kind: known.kind,
+            canonical: known.canonical.clone(),
+            country: known.country.clone(),
+            acts_for_country: false,
+            certainty: Certainty::Sure,
+            demonym: known.demonym,
+            words,
+        }
+    }
+}
+
 /// Finds the mentions of `text`.
 pub fn mentions(lexicon: &Lexicon, text: &str) -> Vec<Mention> {
     let tokens = tokenize(text);
@@ -89,18 +107,7 @@ fn capitals(
         let name = tokens[i..end].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
         let found = [Kind::Place, Kind::Org].into_iter().find_map(|k| lexicon.lookup(k, &name));
         if let Some(known) = found.filter(|_| name.len() > 2) {
-            out.push(Mention {
-                start: s,
-                end: e,
-                surface: text[s..e].to_string(),
-                kind: known.kind,
-                canonical: known.canonical.clone(),
-                country: known.country.clone(),
-                acts_for_country: false,
-                certainty: Certainty::Sure,
-                demonym: known.demonym,
-                words: end - i,
-            });
+            out.push(Mention::of_known(s, &text[s..e], known, end - i));
             return Some(end);
         }
     }
@@ -240,18 +247,8 @@ impl Run<'_, '_> {
             return;
         };
         let acts = known.capital && self.next_to_speech_verb(start, end);
-        self.out.push(Mention {
-            start: *ks,
-            end: *ke,
-            surface: self.text[*ks..*ke].to_string(),
-            kind: known.kind,
-            canonical: known.canonical.clone(),
-            country: known.country.clone(),
-            acts_for_country: acts,
-            certainty: Certainty::Sure,
-            demonym: known.demonym,
-            words: end - start,
-        });
+        let mention = Mention::of_known(*ks, &self.text[*ks..*ke], known, end - start);
+        self.out.push(Mention { acts_for_country: acts, ..mention });
     }
 
     fn next_to_speech_verb(&self, start: usize, end: usize) -> bool {

@@ -94,7 +94,12 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
                 if let Some(kind) = known_kind(lexicon, surface) {
                     push(lexicon, text, tokens, span, kind, out);
                 } else if let Some(known) = lexicon.demonym(surface) {
-                    out.push(mention(tokens[span.start].start, surface, known, span.end - span.start));
+                    out.push(Mention::of_known(
+                        tokens[span.start].start,
+                        surface,
+                        known,
+                        span.end - span.start,
+                    ));
                 } else if span.end - span.start == 1 {
                     compound(lexicon, &tokens[span.start], out);
                 }
@@ -137,7 +142,7 @@ fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind
     let words = span.end - span.start;
     match lexicon.lookup(kind, surface) {
         Some(known) => {
-            let mut m = mention(start, surface, known, words);
+            let mut m = Mention::of_known(start, surface, known, words);
             m.acts_for_country = known.capital && next_to_speech_verb(lexicon, tokens, span);
             out.push(m);
         }
@@ -211,21 +216,6 @@ fn company_cue(lexicon: &Lexicon, tokens: &[Token], span: &Span, kind: Kind) -> 
     (ticker || org_word).then_some(Kind::Org)
 }
 
-fn mention(start: usize, surface: &str, known: &Known, words: usize) -> Mention {
-    Mention {
-        start,
-        end: start + surface.len(),
-        surface: surface.to_string(),
-        kind: known.kind,
-        canonical: known.canonical.clone(),
-        country: known.country.clone(),
-        acts_for_country: false,
-        certainty: Certainty::Sure,
-        demonym: known.demonym,
-        words,
-    }
-}
-
 /// "Cairo-based", "UN-backed", "Russian- and Iranian-backed", "Israel-Palestine": the known
 /// names joined by hyphens, flagged as adjectival like a demonym (CoNLL tags these compounds
 /// MISC). A hyphenated name the gazetteer knows whole ("Guinea-Bissau") is left alone.
@@ -238,7 +228,7 @@ fn compound(lexicon: &Lexicon, token: &Token, out: &mut Vec<Mention>) {
         if part.starts_with(char::is_uppercase)
             && let Some(known) = lexicon.demonym(part).or_else(|| token_known(lexicon, part))
         {
-            out.push(Mention { demonym: true, ..mention(at, part, known, 1) });
+            out.push(Mention { demonym: true, ..Mention::of_known(at, part, known, 1) });
         }
         at += part.len() + 1;
     }
