@@ -7,6 +7,7 @@ pub mod manifest;
 mod run_memory;
 pub mod schema;
 mod sink;
+mod stem_cache;
 
 pub use manifest::FileRecord;
 pub use schema::{Fields, SchemaSpec};

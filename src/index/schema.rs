@@ -11,10 +11,11 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, WhitespaceTokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    WhitespaceTokenizer,
 };
 
+use super::stem_cache::CachedStemmer;
 use crate::error::{Error, Result};
 
 /// The declaration shipped in the binary.
@@ -220,7 +221,7 @@ impl TokenizerSpec {
         }
         match self.stemmer.as_deref() {
             None => {}
-            Some("english") => builder = builder.filter_dynamic(Stemmer::new(Language::English)),
+            Some("english") => builder = builder.filter_dynamic(CachedStemmer),
             Some(other) => {
                 return Err(config_error(format!("tokenizer {name:?}: unknown stemmer {other:?}")));
             }
