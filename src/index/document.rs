@@ -54,9 +54,9 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
         doc.add_text(fields.furniture, line);
     }
     if let Some(sketch) = &article.sketch {
-        doc.add_text(fields.sketch, sketch.to_hex());
-        for key in sketch.band_keys() {
-            doc.add_text(fields.story_bands, key);
+        doc.add_bytes(fields.sketch, &sketch.to_bytes());
+        for band in sketch.band_hashes() {
+            doc.add_u64(fields.story_bands, u64::from(band));
         }
     }
     doc.add_text(fields.story, &article.story);
@@ -84,7 +84,7 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         content_hash: text(fields.content_hash)?,
         entities: text(fields.entities).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        sketch: text(fields.sketch).and_then(|hex| Sketch::from_hex(&hex)),
+        sketch: doc.get_first(fields.sketch).and_then(|v| v.as_bytes()).and_then(Sketch::from_bytes),
         story: text(fields.story).unwrap_or_default(),
         added_in: doc.get_first(fields.added_in).and_then(|v| v.as_u64()).unwrap_or(0),
     })

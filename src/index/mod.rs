@@ -142,7 +142,7 @@ fn create_atomically(path: &Path) -> Result<()> {
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     let spec = SchemaSpec::builtin()?;
     let dir = MmapDirectory::open(&staging).map_err(|e| Error::Engine(e.into()))?;
-    Index::create(dir, spec.build()?, Default::default())?;
+    Index::create(dir, spec.build()?, spec.index_settings()?)?;
     let meta = IndexMeta {
         schema_version: spec.version,
         created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),

@@ -1,8 +1,7 @@
 //! What an indexing run remembers of the articles it wrote, across its commits: enough to know
 //! when a lookup in the committed index is needed (content and id hashes, 16 bytes an
 //! article), and to find near-duplicate candidates without one. Sketches are kept compactly,
-//! with no allocation per article: values truncated to 32 bits in one flat array (two values
-//! agree by chance once in four billion), the LSH bands as one hash map from a 32-bit band
+//! with no allocation per article: the 32-bit values in one flat array, the LSH bands as one hash map from a 32-bit band
 //! hash to the last slot that had it plus a chain of previous slots (a collision only adds a
 //! candidate, which the similarity check then rejects). About 400 bytes an article in all, by
 //! the layout's arithmetic.
@@ -55,9 +54,9 @@ impl RunMemory {
     /// Notes a new article's sketch and story.
     pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
         let slot = self.stories.len() as u32;
-        self.sketches.extend(sketch.0.iter().map(|v| *v as u32));
+        self.sketches.extend_from_slice(&sketch.0);
         for band in sketch.band_hashes() {
-            let previous = self.heads.insert(band as u32, slot).unwrap_or(NONE);
+            let previous = self.heads.insert(band, slot).unwrap_or(NONE);
             self.next.push(previous);
         }
         self.stories.push(story.into());
@@ -81,7 +80,7 @@ impl RunMemory {
     pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, &str)> {
         let mut slots: Vec<u32> = Vec::new();
         for (band, hash) in sketch.band_hashes().enumerate() {
-            let mut slot = self.heads.get(&(hash as u32)).copied().unwrap_or(NONE);
+            let mut slot = self.heads.get(&hash).copied().unwrap_or(NONE);
             while slot != NONE {
                 slots.push(slot);
                 slot = self.next[slot as usize * BANDS + band];
@@ -93,8 +92,7 @@ impl RunMemory {
             .into_iter()
             .map(|slot| {
                 let stored = &self.sketches[slot as usize * SKETCH_LEN..][..SKETCH_LEN];
-                let same = sketch.0.iter().zip(stored).filter(|(a, b)| **a as u32 == **b).count();
-                (same as f64 / SKETCH_LEN as f64, &*self.stories[slot as usize])
+                (sketch.similarity_to(stored), &*self.stories[slot as usize])
             })
             .collect()
     }

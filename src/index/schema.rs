@@ -5,15 +5,16 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions,
+    BytesOptions, DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions,
+    Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
     WhitespaceTokenizer,
 };
+use tantivy::{Index, IndexSettings};
 
 use super::stem_cache::CachedStemmer;
 use crate::error::{Error, Result};
@@ -29,8 +30,27 @@ pub struct SchemaSpec {
     /// Written into each index; indexes of another version are refused.
     pub version: u32,
     #[serde(default)]
+    store: StoreSpec,
+    #[serde(default)]
     tokenizers: BTreeMap<String, TokenizerSpec>,
     field: Vec<FieldSpec>,
+}
+
+/// How stored fields are compressed: zstd (smaller) or lz4 (faster), in blocks of
+/// `block_kb`; a stored document is read by decompressing its whole block.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreSpec {
+    compression: String,
+    #[serde(default)]
+    level: Option<i32>,
+    block_kb: usize,
+}
+
+impl Default for StoreSpec {
+    fn default() -> Self {
+        StoreSpec { compression: "lz4".into(), level: None, block_kb: 16 }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,7 +85,7 @@ struct FieldSpec {
     indexed: bool,
 }
 
-/// Applies a declaration's `indexed`, `stored` and `fast` flags to date or number options
+/// Applies a declaration's `indexed`, `stored` and `fast` flags to date, number or bytes options
 /// (two tantivy types with the same builder methods and no common trait).
 macro_rules! with_flags {
     ($options:expr, $field:expr) => {{
@@ -155,6 +175,9 @@ impl SchemaSpec {
                 "facet" => {
                     builder.add_facet_field(&field.name, FacetOptions::default());
                 }
+                "bytes" => {
+                    builder.add_bytes_field(&field.name, with_flags!(BytesOptions::default(), field));
+                }
                 other => {
                     return Err(config_error(format!("field {:?}: unknown type {other:?}", field.name)));
                 }
@@ -189,6 +212,25 @@ impl SchemaSpec {
             opts = opts.set_fast("raw");
         }
         Ok(opts)
+    }
+
+    /// The index settings the declaration's `[store]` asks for.
+    pub fn index_settings(&self) -> Result<IndexSettings> {
+        let store = &self.store;
+        let docstore_compression = match store.compression.as_str() {
+            "lz4" => Compressor::Lz4,
+            "zstd" => Compressor::Zstd(ZstdCompressor { compression_level: store.level }),
+            "none" => Compressor::None,
+            other => return Err(config_error(format!("[store]: unknown compression {other:?}"))),
+        };
+        if !(1..=1024).contains(&store.block_kb) {
+            return Err(config_error(format!("[store]: block_kb {} is not within 1..=1024", store.block_kb)));
+        }
+        Ok(IndexSettings {
+            docstore_compression,
+            docstore_blocksize: store.block_kb * 1024,
+            ..Default::default()
+        })
     }
 
     /// Registers the declared text analysers on `index`; needed on every open.

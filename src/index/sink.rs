@@ -274,7 +274,6 @@ impl Batch<'_> {
     /// a version of the same story (ties go to the smallest story name).
     fn story_of(&self, article: &Article) -> Result<Option<String>> {
         let Some(sketch) = &article.sketch else { return Ok(None) };
-        let keys = sketch.band_keys();
         let mut best: Option<(f64, String)> = None;
         let mut consider = |similarity: f64, story: &str| {
             let better = match &best {
@@ -289,10 +288,10 @@ impl Batch<'_> {
             consider(similarity, story);
         }
         if self.state.preexisting || self.state.stories_forgotten {
-            let any_band: Vec<(Occur, Box<dyn Query>)> = keys
-                .iter()
-                .map(|k| {
-                    let term = Term::from_field_text(self.fields.story_bands, k);
+            let any_band: Vec<(Occur, Box<dyn Query>)> = sketch
+                .band_hashes()
+                .map(|band| {
+                    let term = Term::from_field_u64(self.fields.story_bands, u64::from(band));
                     (
                         Occur::Should,
                         Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
