@@ -81,7 +81,7 @@ impl Origin {
 
 /// Where and how one copy of an article's text was published. The same text found in several
 /// files (a wire story saved twice, a re-run crawl) is one article with several copies.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Publication {
     /// Stable identity: the URL when known, else the file's absolute path, with `#L<n>` for
     /// line n of a JSON Lines file or `#<n>` for element n (from 0) of a JSON array.

@@ -10,7 +10,7 @@ use tantivy::{DateTime, TantivyDocument};
 use super::Fields;
 use crate::article::Article;
 use crate::extract::entities::{Entity, Kind};
-use crate::extract::neardup::Sketch;
+use crate::extract::neardup;
 
 /// The document for `article`; unknown values are left out rather than stored empty.
 pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
@@ -54,7 +54,6 @@ pub fn to_document(fields: &Fields, article: &Article) -> TantivyDocument {
         doc.add_text(fields.furniture, line);
     }
     if let Some(sketch) = &article.sketch {
-        doc.add_bytes(fields.sketch, &sketch.to_bytes());
         for band in sketch.band_hashes() {
             doc.add_u64(fields.story_bands, u64::from(band));
         }
@@ -75,7 +74,7 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         return None;
     }
     let publication = publications.remove(0);
-    Some(Article {
+    let mut article = Article {
         publication,
         others: publications,
         title: text(fields.title).unwrap_or_default(),
@@ -84,10 +83,13 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         content_hash: text(fields.content_hash)?,
         entities: text(fields.entities).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        sketch: doc.get_first(fields.sketch).and_then(|v| v.as_bytes()).and_then(Sketch::from_bytes),
+        sketch: None,
         story: text(fields.story).unwrap_or_default(),
         added_in: doc.get_first(fields.added_in).and_then(|v| v.as_u64()).unwrap_or(0),
-    })
+    };
+    // Not stored: it is a function of the stored title and body.
+    article.sketch = neardup::sketch_of_parts(&[&article.title, &article.body]);
+    Some(article)
 }
 
 /// The story as a number, for grouping versions quickly (`--collapse`).
@@ -160,7 +162,7 @@ mod tests {
             publication: publication.clone(),
             others: Vec::new(),
             title: "Title".into(),
-            body: "Body about Aleppo".into(),
+            body: "Body about Aleppo and the Geneva talks while the ceasefire holds".into(),
             word_count: 4,
             content_hash: "0123456789abcdef0123456789abcdef".into(),
             entities: vec![Entity {
@@ -170,7 +172,7 @@ mod tests {
                 mentions: 1,
             }],
             furniture: vec!["Sign up for our newsletter".into()],
-            sketch: crate::extract::neardup::sketch("one two three four five six seven eight nine"),
+            sketch: None,
             story: "https://x.example/a".into(),
             added_in: 3,
         };
@@ -180,6 +182,7 @@ mod tests {
             url: None,
             ..publication
         });
+        article.sketch = neardup::sketch_of_parts(&[&article.title, &article.body]);
         let doc = to_document(&fields, &article);
         assert_eq!(from_document(&fields, &doc), Some(article));
         let paths: Vec<&str> = doc.get_all(fields.path).filter_map(|v| v.as_str()).collect();

@@ -1,4 +1,6 @@
 //! A search hit as plain data: every stored field of the article, its score and a snippet.
+//! The shown publication's fields (id, source, date, URL, path, authors...) are read from the
+//! stored list of publications, where the index keeps them once.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -88,31 +90,30 @@ pub fn from_document(
             highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
         })
         .unwrap_or_else(|| Snippet { text: lead(&body, max_chars), highlights: Vec::new() });
+    let publications: Vec<Publication> =
+        text(doc, fields.publications).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+    // The shown publication is the first; the index stores each publication's fields once, there.
+    let shown = publications.first().cloned().unwrap_or_default();
     Hit {
-        id: text(doc, fields.id).unwrap_or_default(),
+        id: shown.id,
         score,
         title: text(doc, fields.title).unwrap_or_default(),
-        source: text(doc, fields.source),
-        published: doc
-            .get_first(fields.published)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| DateTime::<Utc>::from_timestamp(d.into_timestamp_secs(), 0)),
-        date_precision: text(doc, fields.date_precision),
-        date_origin: text(doc, fields.date_origin),
-        source_origin: text(doc, fields.source_origin),
-        url: text(doc, fields.url),
-        path: text(doc, fields.path).unwrap_or_default(),
-        authors: doc.get_all(fields.authors).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        language: text(doc, fields.language),
-        format: text(doc, fields.format).unwrap_or_default(),
+        source: shown.source,
+        published: shown.published.and_then(|p| DateTime::<Utc>::from_timestamp(p.at.timestamp(), 0)),
+        date_precision: shown.published.map(|p| p.precision.as_str().to_string()),
+        date_origin: shown.date_origin.map(|o| o.as_str().to_string()),
+        source_origin: shown.source_origin.map(|o| o.as_str().to_string()),
+        url: shown.url,
+        path: shown.path,
+        authors: shown.authors,
+        language: shown.language,
+        format: shown.format,
         word_count: doc.get_first(fields.word_count).and_then(|v| v.as_u64()).unwrap_or(0),
         content_hash: text(doc, fields.content_hash).unwrap_or_default(),
         snippet,
         versions: None,
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        publications: text(doc, fields.publications)
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default(),
+        publications,
         entities: text(doc, fields.entities)
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),
