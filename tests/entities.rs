@@ -194,7 +194,7 @@ fn an_unknown_filter_name_explains_the_empty_result() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("note: no article mentions --actor \"kerry\"; indexed names containing it: john kerry"),
+            .contains("note: no article mentions --actor \"Kerry\"; indexed names containing it: John Kerry"),
         "{}",
         run.stderr
     );

@@ -97,8 +97,8 @@ pub fn story_key(story: &str) -> u64 {
     u64::from_le_bytes(blake3::hash(story.as_bytes()).as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
-/// Entities go in three forms: stored JSON for display, facets for counting, and lower-cased
-/// keys for case-insensitive filtering. A place also counts for, and is found by, its country.
+/// Entities go in two forms: stored JSON for display, and facets for counting and filtering.
+/// A place also counts for, and is found by, its country.
 fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity]) {
     if entities.is_empty() {
         return;
@@ -107,9 +107,9 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity])
     let mut places: BTreeSet<&str> = BTreeSet::new();
     for entity in entities {
         let name = entity.name.as_str();
-        let (facet, key) = match entity.kind {
-            Kind::Person => (fields.person, fields.person_key),
-            Kind::Org => (fields.org, fields.org_key),
+        let facet = match entity.kind {
+            Kind::Person => fields.person,
+            Kind::Org => fields.org,
             Kind::Place => {
                 places.insert(name);
                 places.extend(entity.country.as_deref());
@@ -117,19 +117,15 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, entities: &[Entity])
             }
         };
         doc.add_facet(facet, Facet::from_path([name]));
-        doc.add_text(key, name);
         if entity.is_actor() {
             doc.add_facet(fields.actor, Facet::from_path([name]));
-            doc.add_text(fields.actor_key, name);
         }
     }
     for place in places {
         doc.add_facet(fields.place, Facet::from_path([place]));
-        doc.add_text(fields.place_key, place);
     }
     for country in entities.iter().filter(|e| e.kind == Kind::Place && e.is_actor()) {
         doc.add_facet(fields.actor, Facet::from_path([country.name.as_str()]));
-        doc.add_text(fields.actor_key, &country.name);
     }
 }
 

@@ -1,9 +1,10 @@
 //! The manifest: which files the index holds, with their size, modification time, content
 //! hash and article count, so that a re-run reads only new and changed files.
 //!
-//! It is an append-only journal in the index folder (`manifest.journal`). Each index commit
-//! carries, as its tantivy payload, the journal length at that commit: the committed manifest
-//! is the journal's prefix of that length. Records appended after the last commit (a run killed
+//! It is an append-only journal in the index folder (`manifest.journal.gz`): each commit appends
+//! its records as one gzip member (paths compress about tenfold). Each index commit carries, as
+//! its tantivy payload, the journal length at that commit: the committed manifest is the
+//! journal's prefix of that length, a whole number of members. Records appended after the last commit (a run killed
 //! before committing) lie beyond it and are ignored, exactly like the documents that commit did
 //! not include, so the manifest and the index can never disagree.
 
@@ -12,11 +13,15 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
+use flate2::Compression;
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+
 use crate::error::{Error, Result};
 
 /// The journal's file name in the index folder.
-pub const JOURNAL: &str = "manifest.journal";
-const PAYLOAD_PREFIX: &str = "newsdex-manifest-v1 ";
+pub const JOURNAL: &str = "manifest.journal.gz";
+const PAYLOAD_PREFIX: &str = "newsdex-manifest-v2 ";
 
 /// What the manifest knows of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +53,7 @@ impl Manifest {
         let mut files = HashMap::new();
         if committed_len > 0 {
             let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-            let reader = BufReader::new(file.take(committed_len));
+            let reader = BufReader::new(MultiGzDecoder::new(BufReader::new(file.take(committed_len))));
             for (n, line) in reader.lines().enumerate() {
                 let line = line.map_err(|e| Error::io(&path, e))?;
                 let (file_path, record) = parse_line(&line).ok_or_else(|| Error::Config {
@@ -112,9 +117,15 @@ impl Manifest {
                 None => self.files.remove(&path),
             };
         }
-        journal.write_all(text.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
+        let mut member = GzEncoder::new(Vec::new(), Compression::default());
+        member
+            .write_all(text.as_bytes())
+            .and_then(|()| member.flush())
+            .map_err(|e| Error::io(&self.path, e))?;
+        let member = member.finish().map_err(|e| Error::io(&self.path, e))?;
+        journal.write_all(&member).map_err(|e| Error::io(&self.path, e))?;
         journal.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        self.committed_len += text.len() as u64;
+        self.committed_len += member.len() as u64;
         Ok(self.committed_len)
     }
 }

@@ -134,10 +134,6 @@ pub struct Fields {
     pub place: Field,
     pub actor: Field,
     pub source_facet: Field,
-    pub person_key: Field,
-    pub org_key: Field,
-    pub place_key: Field,
-    pub actor_key: Field,
 }
 
 fn config_error(reason: impl Into<String>) -> Error {
@@ -305,10 +301,6 @@ impl Fields {
             place: get("place")?,
             actor: get("actor")?,
             source_facet: get("source_facet")?,
-            person_key: get("person_key")?,
-            org_key: get("org_key")?,
-            place_key: get("place_key")?,
-            actor_key: get("actor_key")?,
         })
     }
 }

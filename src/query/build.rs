@@ -5,7 +5,8 @@ use std::ops::Bound as RangeBound;
 
 use chrono::{NaiveDate, NaiveTime};
 use tantivy::DateTime;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::collector::Count;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
 use super::{EntityFilters, SearchRequest};
@@ -89,16 +90,25 @@ fn entity_clauses(
             .unwrap_or_else(|| name.trim().to_string())
     };
     let groups: [(&Vec<String>, &[Kind], Field); 4] = [
-        (&filters.persons, &[Kind::Person], fields.person_key),
-        (&filters.orgs, &[Kind::Org], fields.org_key),
-        (&filters.places, &[Kind::Place], fields.place_key),
-        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor_key),
+        (&filters.persons, &[Kind::Person], fields.person),
+        (&filters.orgs, &[Kind::Org], fields.org),
+        (&filters.places, &[Kind::Place], fields.place),
+        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor),
     ];
     groups
         .into_iter()
         .flat_map(|(names, kinds, field)| names.iter().map(move |name| (resolve(kinds, name), field)))
-        .map(|(name, field)| (Occur::Must, any_of(field, &[name])))
+        .map(|(name, facet)| (Occur::Must, Box::new(named(facet, &name)) as Box<dyn Query>))
         .collect()
+}
+
+/// Matches documents whose entity `facet` holds `name`, whatever its case: a case-insensitive
+/// automaton walked over the facet's term dictionary, so no lower-cased copy of every name
+/// needs indexing.
+fn named(facet: Field, name: &str) -> RegexQuery {
+    let pattern = format!("(?i){}", regex_syntax::escape(name));
+    // An escaped literal always compiles; its automaton is a few states per character.
+    RegexQuery::from_pattern(&pattern, facet).expect("an escaped name is a valid pattern")
 }
 
 fn date_range(fields: &Fields, from: Option<NaiveDate>, to: Option<NaiveDate>) -> RangeQuery {
@@ -122,7 +132,7 @@ fn date_range(fields: &Fields, from: Option<NaiveDate>, to: Option<NaiveDate>) -
 pub struct UnknownName {
     /// The option: `--actor`, `--person`, `--org` or `--place`.
     pub option: &'static str,
-    /// The name as resolved (lower-cased).
+    /// The name as resolved: the canonical name when the gazetteer knows it, else as given.
     pub name: String,
     /// Indexed names containing it, up to five.
     pub suggestions: Vec<String>,
@@ -137,10 +147,10 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
     let searcher = index.index.reader()?.searcher();
     let fields = &index.fields;
     let groups: [(&Vec<String>, &[Kind], Field, &'static str); 4] = [
-        (&filters.persons, &[Kind::Person], fields.person_key, "--person"),
-        (&filters.orgs, &[Kind::Org], fields.org_key, "--org"),
-        (&filters.places, &[Kind::Place], fields.place_key, "--place"),
-        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor_key, "--actor"),
+        (&filters.persons, &[Kind::Person], fields.person, "--person"),
+        (&filters.orgs, &[Kind::Org], fields.org, "--org"),
+        (&filters.places, &[Kind::Place], fields.place, "--place"),
+        (&filters.actors, &[Kind::Person, Kind::Org, Kind::Place], fields.actor, "--actor"),
     ];
     let mut unknown = Vec::new();
     for (names, kinds, field, option) in groups {
@@ -148,29 +158,58 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
             let resolved = kinds
                 .iter()
                 .find_map(|k| lexicon.lookup(*k, name))
-                .map(|known| known.canonical.to_lowercase())
-                .unwrap_or_else(|| name.trim().to_lowercase());
-            if searcher.doc_freq(&Term::from_field_text(field, &resolved))? > 0 {
+                .map(|known| known.canonical.clone())
+                .unwrap_or_else(|| name.trim().to_string());
+            if searcher.search(&named(field, &resolved), &Count)? > 0 {
                 continue;
             }
-            let suggestions = keys_containing(&searcher, field, &resolved)?;
+            let suggestions = names_containing(&searcher, field, &resolved.to_lowercase())?;
             unknown.push(UnknownName { option, name: resolved, suggestions });
         }
     }
     Ok(unknown)
 }
 
-fn keys_containing(searcher: &tantivy::Searcher, field: Field, word: &str) -> Result<Vec<String>> {
+/// Indexed names of `facet` that have `word` (lower-cased) as one of their words.
+fn names_containing(searcher: &tantivy::Searcher, facet: Field, word: &str) -> Result<Vec<String>> {
     let mut found = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
+        let inverted = segment.inverted_index(facet)?;
         let mut stream = inverted.terms().stream().map_err(|e| Error::Engine(e.into()))?;
         while stream.advance() {
-            let key = String::from_utf8_lossy(stream.key());
-            if key.split([' ', '-']).any(|w| w == word) {
-                found.insert(key.into_owned());
+            let name = String::from_utf8_lossy(stream.key());
+            if name.to_lowercase().split([' ', '-']).any(|w| w == word) {
+                found.insert(name.into_owned());
             }
         }
     }
     Ok(found.into_iter().take(5).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::TantivyDocument;
+    use tantivy::schema::Facet;
+
+    use super::*;
+
+    #[test]
+    fn names_match_whatever_their_case_and_only_whole() {
+        let index = NewsIndex::in_memory().unwrap();
+        let fields = index.fields;
+        let mut writer = index.index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).unwrap();
+        for name in ["St. Petersburg", "AT&T Inc. (US)", "Stx Petersburg"] {
+            let mut doc = TantivyDocument::default();
+            doc.add_facet(fields.place, Facet::from_path([name]));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        let count = |name: &str| searcher.search(&named(fields.place, name), &Count).unwrap();
+        assert_eq!(count("st. petersburg"), 1, "the dot is a dot, not any character");
+        assert_eq!(count("ST. PETERSBURG"), 1);
+        assert_eq!(count("at&t inc. (us)"), 1);
+        assert_eq!(count("Petersburg"), 0, "a part of a name is not the name");
+        assert_eq!(count("St.*"), 0);
+    }
 }
