@@ -118,3 +118,18 @@ fn several_folders_feed_one_index_and_stats_reports_it() {
     env.index(&a, &["--prune"]);
     assert_eq!(content(&env).len(), 3);
 }
+
+#[test]
+fn overlapping_roots_walk_each_file_once() {
+    let env = Env::new();
+    env.write("top.txt", "Top headline\n\nText about Aleppo.");
+    env.write("sub/inner.txt", "Inner headline\n\nText about Geneva.");
+    let corpus = env.corpus();
+    let sub = corpus.join("sub");
+    let run = env.index(&corpus, &[sub.to_str().unwrap(), corpus.to_str().unwrap(), "--commit-every", "1"]);
+    assert_eq!(files_line(&run), "files: 2 new, 0 changed, 0 unchanged, 0 removed");
+    assert!(!run.stderr.contains("exact duplicate"), "{}", run.stderr);
+    assert_eq!(content(&env).len(), 2);
+    let again = env.index(&sub, &[corpus.to_str().unwrap()]);
+    assert_eq!(files_line(&again), "files: 0 new, 0 changed, 2 unchanged, 0 removed");
+}

@@ -37,12 +37,57 @@ pub struct FileRecord {
 }
 
 /// The committed manifest plus the records staged for the next commit.
+///
+/// Memory holds only the files committed before this run, compactly, each with whether this
+/// run has met it: a file new to this run is walked once, so its record only goes to the
+/// journal. A first run over a million files thus keeps no per-file memory here.
 #[derive(Debug)]
 pub struct Manifest {
     path: PathBuf,
-    files: HashMap<String, FileRecord>,
+    files: HashMap<Box<str>, Known>,
+    /// Files this run added (committed), on top of `files`.
+    added: usize,
     staged: Vec<(String, Option<FileRecord>)>,
     committed_len: u64,
+}
+
+/// A committed record as memory keeps it: the hash as a number, 48 bytes in all.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    size: u64,
+    mtime_ns: i128,
+    /// The 128-bit file hash; `None` for a file recorded without one (skipped as unreadable
+    /// text).
+    hash: Option<u128>,
+    articles: u32,
+    /// Whether this run has walked the file.
+    seen: bool,
+}
+
+impl Known {
+    fn new(record: &FileRecord) -> Option<Known> {
+        let hash = match record.hash.as_str() {
+            "" => None,
+            hex if hex.len() == 32 => Some(u128::from_str_radix(hex, 16).ok()?),
+            _ => return None,
+        };
+        Some(Known {
+            size: record.size,
+            mtime_ns: record.mtime_ns,
+            hash,
+            articles: record.articles,
+            seen: false,
+        })
+    }
+
+    fn record(&self) -> FileRecord {
+        FileRecord {
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+            hash: self.hash.map(|h| format!("{h:032x}")).unwrap_or_default(),
+            articles: self.articles,
+        }
+    }
 }
 
 impl Manifest {
@@ -56,37 +101,43 @@ impl Manifest {
             let reader = BufReader::new(MultiGzDecoder::new(BufReader::new(file.take(committed_len))));
             for (n, line) in reader.lines().enumerate() {
                 let line = line.map_err(|e| Error::io(&path, e))?;
-                let (file_path, record) = parse_line(&line).ok_or_else(|| Error::Config {
+                let bad = || Error::Config {
                     file: path.display().to_string(),
                     reason: format!("line {}: not a manifest record", n + 1),
-                })?;
+                };
+                let (file_path, record) = parse_line(&line).ok_or_else(bad)?;
                 match record {
-                    Some(r) => files.insert(file_path, r),
-                    None => files.remove(&file_path),
+                    Some(r) => files.insert(file_path.into_boxed_str(), Known::new(&r).ok_or_else(bad)?),
+                    None => files.remove(file_path.as_str()),
                 };
             }
         }
-        Ok(Manifest { path, files, staged: Vec::new(), committed_len })
+        Ok(Manifest { path, files, added: 0, staged: Vec::new(), committed_len })
     }
 
-    /// The committed record of `path`.
-    pub fn get(&self, path: &str) -> Option<&FileRecord> {
-        self.files.get(path)
+    /// The record of `path` committed before this run, marking the file as met by this run.
+    pub fn check_in(&mut self, path: &str) -> Option<FileRecord> {
+        let known = self.files.get_mut(path)?;
+        known.seen = true;
+        Some(known.record())
     }
 
-    /// Every committed file path.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.files.keys()
+    /// Files committed before this run that it has not met (nor removed), sorted.
+    pub fn unseen_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> =
+            self.files.iter().filter(|(_, k)| !k.seen).map(|(p, _)| p.to_string()).collect();
+        paths.sort();
+        paths
     }
 
     /// Files in the committed manifest.
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.len() + self.added
     }
 
     /// True when no file is recorded.
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 
     /// Records `path` as indexed with `record` at the next commit.
@@ -112,10 +163,18 @@ impl Manifest {
         let mut text = String::new();
         for (path, record) in self.staged.drain(..) {
             text.push_str(&format_line(&path, record.as_ref()));
-            match record {
-                Some(r) => self.files.insert(path, r),
-                None => self.files.remove(&path),
-            };
+            match (self.files.get_mut(path.as_str()), record) {
+                (Some(known), Some(r)) => {
+                    let seen = known.seen;
+                    *known = Known::new(&r).expect("records are made from file hashes");
+                    known.seen = seen;
+                }
+                (Some(_), None) => {
+                    self.files.remove(path.as_str());
+                }
+                (None, Some(_)) => self.added += 1,
+                (None, None) => self.added = self.added.saturating_sub(1),
+            }
         }
         let mut member = GzEncoder::new(Vec::new(), Compression::default());
         member
@@ -197,7 +256,12 @@ mod tests {
     use super::*;
 
     fn record(size: u64) -> FileRecord {
-        FileRecord { size, mtime_ns: -5, hash: "ab".into(), articles: 2 }
+        FileRecord {
+            size,
+            mtime_ns: -5,
+            hash: format!("{:032x}", u128::from(size) << 100 | 0xab),
+            articles: 2,
+        }
     }
 
     #[test]
@@ -210,19 +274,36 @@ mod tests {
         manifest.stage_removal("c.txt".into());
         manifest.stage("d.txt".into(), record(4));
         let _uncommitted = manifest.write_staged().unwrap();
-        let at_first_commit = Manifest::load(dir.path(), Some(&payload)).unwrap();
+        let mut at_first_commit = Manifest::load(dir.path(), Some(&payload)).unwrap();
         assert_eq!(at_first_commit.len(), 2);
-        assert_eq!(at_first_commit.get("a\tb.txt"), Some(&record(1)));
-        assert_eq!(at_first_commit.get("d.txt"), None);
+        assert_eq!(at_first_commit.check_in("a\tb.txt"), Some(record(1)));
+        assert_eq!(at_first_commit.check_in("d.txt"), None);
         // A new run from the first commit cuts the uncommitted tail before appending.
         let mut resumed = at_first_commit;
         resumed.stage("e.txt".into(), record(5));
         let payload = Payload { journal_len: resumed.write_staged().unwrap(), commit: 2 }.to_string();
         assert_eq!(Payload::parse(Some(&payload)).commit, 2);
+        // Only what the run found committed stays in memory: "e.txt" is in the journal alone.
+        assert_eq!(resumed.unseen_paths(), ["c.txt"]);
+        assert_eq!(resumed.len(), 3);
         let reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
-        let mut paths: Vec<&String> = reloaded.paths().collect();
-        paths.sort();
-        assert_eq!(paths, ["a\tb.txt", "c.txt", "e.txt"]);
+        assert_eq!(reloaded.unseen_paths(), ["a\tb.txt", "c.txt", "e.txt"]);
+    }
+
+    #[test]
+    fn a_record_without_a_file_hash_is_kept_and_a_malformed_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = Manifest::load(dir.path(), None).unwrap();
+        let unhashed = FileRecord { size: 3, mtime_ns: 7, hash: String::new(), articles: 0 };
+        manifest.stage("binary.bin".into(), unhashed.clone());
+        let payload = Payload { journal_len: manifest.write_staged().unwrap(), commit: 1 }.to_string();
+        let mut reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
+        assert_eq!(reloaded.check_in("binary.bin"), Some(unhashed));
+        let bad = FileRecord { size: 3, mtime_ns: 7, hash: "not hex".into(), articles: 0 };
+        reloaded.stage("other.txt".into(), bad);
+        let payload = Payload { journal_len: reloaded.write_staged().unwrap(), commit: 2 }.to_string();
+        let err = Manifest::load(dir.path(), Some(&payload)).unwrap_err().to_string();
+        assert!(err.contains("line 2: not a manifest record"), "{err}");
     }
 
     #[test]

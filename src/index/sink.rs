@@ -131,14 +131,15 @@ impl ArticleSink {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The committed manifest record of `path`.
-    pub fn manifest_record(&self, path: &str) -> Option<FileRecord> {
-        self.state().manifest.get(path).cloned()
+    /// The record of `path` committed before this run, noting that the run met the file.
+    pub fn check_in(&self, path: &str) -> Option<FileRecord> {
+        self.state().manifest.check_in(path)
     }
 
-    /// Every file path the committed manifest holds.
-    pub fn manifest_paths(&self) -> Vec<String> {
-        self.state().manifest.paths().cloned().collect()
+    /// Files committed before this run that the run has not met, sorted: gone, or outside
+    /// its roots.
+    pub fn unseen_paths(&self) -> Vec<String> {
+        self.state().manifest.unseen_paths()
     }
 
     /// Replaces everything `path` contributed with `articles`, and records the file.

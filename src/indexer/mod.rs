@@ -8,7 +8,6 @@ pub mod summary;
 
 pub use summary::Summary;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,7 +66,6 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let sink = ArticleSink::new(index, job.heap_mb, threads, (job.commit_every, job.run_memory))?;
     let total = Mutex::new(Summary::default());
-    let seen = Mutex::new(HashSet::new());
     let walked = pool.install(|| {
         job.roots
             .iter()
@@ -79,12 +77,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                 }
                 let mut local = Summary::default();
                 match entry {
-                    Ok(file) => {
-                        seen.lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .insert(file.path.to_string_lossy().into_owned());
-                        index_file(job, &sink, &file, &mut local, reporter)?;
-                    }
+                    Ok(file) => index_file(job, &sink, &file, &mut local, reporter)?,
                     Err((path, reason)) => {
                         reporter.warn(&format!("{}: skipped, unreadable: {reason}", path.display()));
                         local.skip("unreadable");
@@ -99,10 +92,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     });
     let mut summary = total.into_inner().unwrap_or_else(|p| p.into_inner());
     match walked {
-        Ok(()) => {
-            let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
-            handle_gone_files(job, &sink, &seen, &mut summary, reporter)?;
-        }
+        Ok(()) => handle_gone_files(job, &sink, &mut summary, reporter)?,
         Err(Error::Interrupted) => summary.interrupted = true,
         Err(other) => {
             // Keep what is complete: the manifest names only files whose articles are in.
@@ -135,14 +125,11 @@ fn record_run(job: &IndexJob, index: &NewsIndex, summary: &Summary) -> Result<()
 fn handle_gone_files(
     job: &IndexJob,
     sink: &ArticleSink,
-    seen: &HashSet<String>,
     summary: &mut Summary,
     reporter: &dyn Reporter,
 ) -> Result<()> {
     let under_roots = |path: &str| job.roots.iter().any(|root| Path::new(path).starts_with(root));
-    let mut gone: Vec<String> =
-        sink.manifest_paths().into_iter().filter(|p| under_roots(p) && !seen.contains(p)).collect();
-    gone.sort();
+    let gone = sink.unseen_paths().into_iter().filter(|p| under_roots(p));
     for path in gone {
         if job.prune {
             sink.remove_file(&path)?;
@@ -157,9 +144,10 @@ fn handle_gone_files(
 }
 
 /// Checks that the roots exist and makes them absolute, so article paths and ids do not
-/// depend on the working folder. Call it before creating an index for them.
+/// depend on the working folder; a root inside another (or given twice) is dropped, so that
+/// every file is walked once. Call it before creating an index for them.
 pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    roots
+    let absolute: Vec<PathBuf> = roots
         .iter()
         .map(|root| {
             if !root.exists() {
@@ -168,7 +156,18 @@ pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
             std::path::absolute(root).map_err(|e| Error::io(root, e))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    let mut kept: Vec<PathBuf> = Vec::new();
+    for (i, root) in absolute.iter().enumerate() {
+        let inside_another = absolute.iter().enumerate().any(|(j, other)| {
+            // Of two equal roots, the first is kept.
+            j != i && root.starts_with(other) && (root != other || j < i)
+        });
+        if !inside_another {
+            kept.push(root.clone());
+        }
+    }
+    Ok(kept)
 }
 
 fn modified_ns(path: &Path) -> i128 {
@@ -189,7 +188,7 @@ fn index_file(
     summary.files += 1;
     let path = file.path.to_string_lossy().into_owned();
     let mtime_ns = modified_ns(&file.path);
-    let known = sink.manifest_record(&path);
+    let known = sink.check_in(&path);
     if known.as_ref().is_some_and(|r| r.size == file.size && r.mtime_ns == mtime_ns) {
         summary.unchanged += 1;
         return Ok(());
