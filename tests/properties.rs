@@ -86,7 +86,7 @@ proptest! {
                     manifest.stage_removal(path.clone());
                     model.remove(&path);
                 } else {
-                    let record = FileRecord { size: u64::from(*size), mtime_ns: i128::from(*size) * 7, hash: format!("{size:x}"), articles: size % 5 };
+                    let record = FileRecord { size: u64::from(*size), mtime_ns: i128::from(*size) * 7, hash: format!("{size:032x}"), articles: size % 5 };
                     manifest.stage(path.clone(), record.clone());
                     model.insert(path, record);
                 }
@@ -101,11 +101,15 @@ proptest! {
                 model = committed_model.clone();
             }
         }
-        let reloaded = Manifest::load(dir.path(), payload.as_deref()).unwrap();
+        let mut reloaded = Manifest::load(dir.path(), payload.as_deref()).unwrap();
         prop_assert_eq!(reloaded.len(), committed_model.len());
+        let mut paths: Vec<String> = committed_model.keys().cloned().collect();
+        paths.sort();
+        prop_assert_eq!(reloaded.unseen_paths(), paths);
         for (path, record) in &committed_model {
-            prop_assert_eq!(reloaded.get(path), Some(record));
+            prop_assert_eq!(reloaded.check_in(path), Some(record.clone()));
         }
+        prop_assert!(reloaded.unseen_paths().is_empty());
     }
 }
 
