@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const SKETCH_LEN: usize = 32;
 /// Rows per LSH band: 16 bands of 2 rows, so that two texts of similarity 0.5 share a band
 /// with probability 1 - (1 - 0.5^2)^16 > 0.99.
-const ROWS: usize = 2;
+pub const ROWS: usize = 2;
 /// LSH bands per sketch.
 pub const BANDS: usize = SKETCH_LEN / ROWS;
 /// Words per shingle.
@@ -114,6 +114,11 @@ fn densify(mins: &mut [u32; SKETCH_LEN], filled: u32) {
     }
 }
 
+/// The hash of band `band` of a sketch, from the band's `ROWS` values.
+pub fn band_hash(band: usize, rows: &[u32]) -> u32 {
+    rows.iter().fold(band as u64, |acc, r| mix(acc ^ u64::from(*r))) as u32
+}
+
 impl Sketch {
     /// The fraction of positions where two sketches agree: an estimate of Jaccard similarity.
     pub fn similarity(&self, other: &Sketch) -> f64 {
@@ -129,10 +134,7 @@ impl Sketch {
     /// The bands' hashes, in band order: the keys under which candidates are indexed and
     /// remembered. The band's number is part of the hash, so equal keys mean the same band.
     pub fn band_hashes(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.chunks(ROWS).enumerate().map(|(band, rows)| {
-            let hash = rows.iter().fold(band as u64, |acc, r| mix(acc ^ u64::from(*r)));
-            hash as u32
-        })
+        self.0.chunks(ROWS).enumerate().map(|(band, rows)| band_hash(band, rows))
     }
 
     /// The stored form: the values, little-endian.

@@ -1,29 +1,69 @@
 //! What an indexing run remembers of the articles it wrote, across its commits: enough to know
 //! when a lookup in the committed index is needed (content and id hashes, 16 bytes an
-//! article), and to find near-duplicate candidates without one. Sketches are kept compactly,
-//! with no allocation per article: the 32-bit values in one flat array, the LSH bands as one hash map from a 32-bit band
-//! hash to the last slot that had it plus a chain of previous slots (a collision only adds a
-//! candidate, which the similarity check then rejects). About 400 bytes an article in all, by
-//! the layout's arithmetic.
+//! article), and to find near-duplicate candidates without one. Nothing is allocated per
+//! article, and nothing grows by copying everything it holds:
+//! - sketches (32 values of 32 bits) in fixed-size chunks;
+//! - the LSH bands as one table of chain heads per band, indexed by the band hash's low bits,
+//!   with a chain of previous slots per slot and band; a chain can pass through slots of other
+//!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
+//!   tables double when there are more slots than buckets, and are rebuilt from the sketches;
+//! - the stories in one string arena.
+//!
+//! About 330 bytes an article in all (128 sketch, 64 chains, 32 to 64 heads, the story's
+//! length and about 40 for content and id), by the layout's arithmetic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault};
 
-use crate::extract::neardup::{BANDS, SKETCH_LEN, Sketch};
+use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
 
 const NONE: u32 = u32::MAX;
+/// Slots per chunk of the chunked arrays (a chunk of sketches is 512 KB).
+const CHUNK: usize = 4096;
+
+/// A growable array of `u32` rows of `WIDTH` values, kept in fixed-size chunks.
+#[derive(Default)]
+struct Chunked<const WIDTH: usize> {
+    chunks: Vec<Box<[u32]>>,
+    rows: usize,
+}
+
+impl<const WIDTH: usize> Chunked<WIDTH> {
+    fn push(&mut self, row: &[u32]) {
+        if self.rows.is_multiple_of(CHUNK) {
+            self.chunks.push(vec![0; CHUNK * WIDTH].into_boxed_slice());
+        }
+        let at = (self.rows % CHUNK) * WIDTH;
+        self.chunks.last_mut().expect("a chunk")[at..at + WIDTH].copy_from_slice(row);
+        self.rows += 1;
+    }
+
+    fn row(&self, slot: usize) -> &[u32] {
+        let at = (slot % CHUNK) * WIDTH;
+        &self.chunks[slot / CHUNK][at..at + WIDTH]
+    }
+
+    fn row_mut(&mut self, slot: usize) -> &mut [u32] {
+        let at = (slot % CHUNK) * WIDTH;
+        &mut self.chunks[slot / CHUNK][at..at + WIDTH]
+    }
+}
 
 /// The run's memory of what it wrote.
 #[derive(Default)]
 pub struct RunMemory {
     contents: HashSet<u64>,
     ids: HashSet<u64>,
-    heads: HashMap<u32, u32>,
-    /// For each slot and band, the previous slot with the same band hash.
-    next: Vec<u32>,
-    /// `SKETCH_LEN` truncated values per slot.
-    sketches: Vec<u32>,
-    stories: Vec<Box<str>>,
+    /// Chain heads, `BANDS` tables of `per_band` buckets: the last slot whose hash for the
+    /// band falls in each bucket.
+    heads: Vec<u32>,
+    per_band: usize,
+    /// For each slot and band, the previous slot in the same bucket.
+    next: Chunked<BANDS>,
+    sketches: Chunked<SKETCH_LEN>,
+    /// The stories, one after the other, and where each slot's ends.
+    story_text: String,
+    story_ends: Vec<u32>,
 }
 
 fn short_hash(text: &str) -> u64 {
@@ -53,47 +93,85 @@ impl RunMemory {
 
     /// Notes a new article's sketch and story.
     pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
-        let slot = self.stories.len() as u32;
-        self.sketches.extend_from_slice(&sketch.0);
-        for band in sketch.band_hashes() {
-            let previous = self.heads.insert(band, slot).unwrap_or(NONE);
-            self.next.push(previous);
+        let slot = self.sketches.rows;
+        self.sketches.push(&sketch.0);
+        self.next.push(&[NONE; BANDS]);
+        self.story_text.push_str(story);
+        self.story_ends.push(u32::try_from(self.story_text.len()).unwrap_or(u32::MAX));
+        if slot + 1 > self.per_band {
+            self.rebuild_heads();
+        } else {
+            self.link(slot);
         }
-        self.stories.push(story.into());
+    }
+
+    /// The bucket of band `band`'s hash `hash` in the head tables.
+    fn bucket(&self, band: usize, hash: u32) -> usize {
+        band * self.per_band + (hash as usize & (self.per_band - 1))
+    }
+
+    /// Puts `slot`'s bands at the head of their buckets' chains.
+    fn link(&mut self, slot: usize) {
+        for band in 0..BANDS {
+            let hash = band_hash(band, &self.sketches.row(slot)[band * ROWS..][..ROWS]);
+            let bucket = self.bucket(band, hash);
+            self.next.row_mut(slot)[band] = self.heads[bucket];
+            self.heads[bucket] = slot as u32;
+        }
+    }
+
+    /// Doubles the head tables (two buckets per slot, per band) and links every slot again, in
+    /// order, so chains run from the newest slot to the oldest.
+    fn rebuild_heads(&mut self) {
+        self.per_band = (self.sketches.rows.next_power_of_two() * 2).max(64);
+        self.heads = vec![NONE; self.per_band * BANDS];
+        for slot in 0..self.sketches.rows {
+            self.link(slot);
+        }
     }
 
     /// Sketches remembered.
     pub fn sketches(&self) -> usize {
-        self.stories.len()
+        self.sketches.rows
     }
 
     /// Forgets the sketches (the ids and contents stay): the caller looks candidates up in
     /// the committed index from then on.
     pub fn forget_sketches(&mut self) {
-        self.heads = HashMap::new();
-        self.next = Vec::new();
-        self.sketches = Vec::new();
-        self.stories = Vec::new();
+        self.heads = Vec::new();
+        self.per_band = 0;
+        self.next = Chunked::default();
+        self.sketches = Chunked::default();
+        self.story_text = String::new();
+        self.story_ends = Vec::new();
+    }
+
+    fn story(&self, slot: usize) -> &str {
+        let start = if slot == 0 { 0 } else { self.story_ends[slot - 1] as usize };
+        &self.story_text[start..self.story_ends[slot] as usize]
     }
 
     /// The remembered articles sharing a band with `sketch`: (similarity, story), each once.
     pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, &str)> {
+        if self.heads.is_empty() {
+            return Vec::new();
+        }
         let mut slots: Vec<u32> = Vec::new();
         for (band, hash) in sketch.band_hashes().enumerate() {
-            let mut slot = self.heads.get(&hash).copied().unwrap_or(NONE);
+            let mut slot = self.heads[self.bucket(band, hash)];
             while slot != NONE {
-                slots.push(slot);
-                slot = self.next[slot as usize * BANDS + band];
+                let rows = &self.sketches.row(slot as usize)[band * ROWS..][..ROWS];
+                if band_hash(band, rows) == hash {
+                    slots.push(slot);
+                }
+                slot = self.next.row(slot as usize)[band];
             }
         }
         slots.sort_unstable();
         slots.dedup();
         slots
             .into_iter()
-            .map(|slot| {
-                let stored = &self.sketches[slot as usize * SKETCH_LEN..][..SKETCH_LEN];
-                (sketch.similarity_to(stored), &*self.stories[slot as usize])
-            })
+            .map(|slot| (sketch.similarity_to(self.sketches.row(slot as usize)), self.story(slot as usize)))
             .collect()
     }
 }
@@ -119,5 +197,33 @@ mod tests {
         assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, "palmyra"));
         memory.forget_sketches();
         assert!(memory.candidates(&sketch(text).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn many_articles_through_table_rebuilds_find_exactly_the_slots_sharing_a_band() {
+        let mut memory = RunMemory::default();
+        let texts: Vec<String> = (0..3000)
+            .map(|i| format!("report number {i} on the talks in Geneva about {} and {}", i * 7, i % 13))
+            .collect();
+        for (i, text) in texts.iter().enumerate() {
+            memory.remember_story(&sketch(text).unwrap(), &format!("story-{i}"));
+        }
+        assert_eq!(memory.sketches(), 3000);
+        for i in [0, 1, 1023, 1024, 2999] {
+            let probe = sketch(&texts[i]).unwrap();
+            let found = memory.candidates(&probe);
+            // Brute force: every remembered sketch sharing a band hash with the probe.
+            let bands: Vec<u32> = probe.band_hashes().collect();
+            let expected: Vec<String> = texts
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| sketch(t).unwrap().band_hashes().zip(&bands).any(|(a, b)| a == *b))
+                .map(|(j, _)| format!("story-{j}"))
+                .collect();
+            let mut stories: Vec<String> = found.iter().map(|(_, s)| s.to_string()).collect();
+            stories.sort_by_key(|s| s[6..].parse::<usize>().unwrap());
+            assert_eq!(stories, expected, "probe {i}");
+            assert!(found.contains(&(1.0, format!("story-{i}").as_str())));
+        }
     }
 }
