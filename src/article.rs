@@ -168,23 +168,36 @@ impl Article {
 
 /// Counts the words of a text the way a reader would: runs of alphanumeric characters.
 pub fn count_words(text: &str) -> u64 {
+    if text.is_ascii() {
+        // The same count without decoding characters: starts of runs of letters and digits.
+        let mut words = 0;
+        let mut inside = false;
+        for b in text.bytes() {
+            let alnum = b.is_ascii_alphanumeric();
+            words += u64::from(alnum && !inside);
+            inside = alnum;
+        }
+        return words;
+    }
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() as u64
 }
 
 /// Hashes title and body with whitespace collapsed, so that re-wrapped copies of the same
 /// text hash alike.
 pub fn content_hash(title: &str, body: &str) -> String {
-    let mut hasher = blake3::Hasher::new();
+    // The collapsed text is built first and hashed in one call: BLAKE3 is many times faster
+    // on one long input than on a call per word, and the bytes hashed are the same.
+    let mut collapsed = String::with_capacity(title.len() + body.len() + 2);
     for word in title.split_whitespace() {
-        hasher.update(word.as_bytes());
-        hasher.update(b" ");
+        collapsed.push_str(word);
+        collapsed.push(' ');
     }
-    hasher.update(b"\n");
+    collapsed.push('\n');
     for word in body.split_whitespace() {
-        hasher.update(word.as_bytes());
-        hasher.update(b" ");
+        collapsed.push_str(word);
+        collapsed.push(' ');
     }
-    hasher.finalize().to_hex()[..32].to_string()
+    blake3::hash(collapsed.as_bytes()).to_hex()[..32].to_string()
 }
 
 #[cfg(test)]
@@ -195,6 +208,10 @@ mod tests {
     fn words_are_alphanumeric_runs() {
         assert_eq!(count_words("Kerry heads for Geneva; 246 died."), 6);
         assert_eq!(count_words(""), 0);
+        for text in ["  a-b  c_d e'f 12,5 ", "x", "...", "Genève talks", "a\tb\nc"] {
+            let general = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+            assert_eq!(count_words(text), general as u64, "{text:?}");
+        }
     }
 
     fn publication(id: &str, path: &str) -> Publication {
@@ -241,5 +258,7 @@ mod tests {
         assert_eq!(a, content_hash("Title", "one  two three "));
         assert_ne!(a, content_hash("Title", "one two four"));
         assert_ne!(a, content_hash("Title one", "two three"));
+        // The hashed form, which indexes built before store: words each followed by a space.
+        assert_eq!(a, blake3::hash(b"Title \none two three ").to_hex()[..32]);
     }
 }

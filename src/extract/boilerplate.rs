@@ -145,19 +145,21 @@ impl Boilerplate {
             .is_some_and(|set| set.contains(&(source.unwrap_or("").to_string(), line_key(&text))))
     }
 
-    /// Where a credit in parentheses closing the body starts.
+    /// Where a credit in parentheses closing the body starts: on its last line, matched
+    /// ignoring ASCII case (which keeps byte offsets those of `story`).
     fn trailing_credit(&self, story: &str) -> Option<usize> {
         let trimmed = story.trim_end();
         if !trimmed.ends_with(')') {
             return None;
         }
-        let lower = trimmed.to_lowercase();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let lower = trimmed[line_start..].to_ascii_lowercase();
         self.rules
             .trailing_parentheses
             .iter()
             .filter_map(|p| lower.rfind(p.as_str()))
             .min()
-            .filter(|start| !lower[*start..].contains('\n'))
+            .map(|start| line_start + start)
     }
 }
 
@@ -166,6 +168,19 @@ mod tests {
     use super::*;
 
     const SEED: &str = include_str!("../../sample_corpus/000_afe821fb16f557c1.txt");
+
+    #[test]
+    fn a_closing_credit_is_cut_at_its_own_offset_after_any_letters() {
+        let boilerplate = Boilerplate::builtin().unwrap();
+        let body = "İSTANBUL talks resumed on Monday.\nThe ĞÜŞ delegation arrived. (Reporting by Ayşe Kaya; Editing by Tom Avery)";
+        let (story, furniture) = boilerplate.split(None, body);
+        assert_eq!(story, "İSTANBUL talks resumed on Monday.\nThe ĞÜŞ delegation arrived.");
+        assert_eq!(furniture, ["(Reporting by Ayşe Kaya; Editing by Tom Avery)"]);
+        let text = "Talks (reporting by Ayşe Kaya) went on.\nThe story goes on (here).";
+        let (kept, none) = boilerplate.split(None, text);
+        assert_eq!(kept, text, "a credit is only cut from the last line");
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn the_seed_article_loses_its_last_lines_and_keeps_its_news() {

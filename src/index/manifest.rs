@@ -176,7 +176,7 @@ impl Manifest {
                 (None, None) => self.added = self.added.saturating_sub(1),
             }
         }
-        let mut member = GzEncoder::new(Vec::new(), Compression::default());
+        let mut member = GzEncoder::new(Vec::new(), Compression::fast());
         member
             .write_all(text.as_bytes())
             .and_then(|()| member.flush())
