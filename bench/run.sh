@@ -6,8 +6,9 @@
 #   tantivy-cli (plain tantivy, title+body, the same text newsdex indexed), installed from
 #     crates.io into bench/.tools on first use
 #   SQLite FTS5 through Python's sqlite3, the same text
-# Prints one table: seconds, articles/s, MB/s of text, peak RSS, index size, and the ratios
-# newsdex/peer; then query latencies (median, p99) per kind of query (bench/latency.py).
+# Prints one table: seconds, articles/s, MB/s of text, peak RSS (MiB), index size (MB, 10^6
+# bytes, like the text) and its ratio to the text, and the ratios of throughput newsdex/peer;
+# then query latencies (median, p99) per kind of query (bench/latency.py).
 #
 #   bench/run.sh [CORPUS_DIR]     default: the Reuters slice from ../shared/corpora, unpacked
 #                                  into bench/.data on first use
@@ -59,7 +60,7 @@ measure() { # label, command...: prints "seconds peak_kb"
   /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr.log" || { cat "$work/stderr.log" >&2; exit 1; }
   cat "$log"
 }
-size_mb() { du -sm "$1" | cut -f1; }
+size_mb() { du -sb "$1" | awk '{printf "%.2f", $1 / 1e6}'; }
 
 rm -rf "$work/newsdex" "$work/newsdex-noent" "$work/tantivy" "$work/fts5.sqlite"
 read -r full_s full_kb < <(measure "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")
@@ -93,11 +94,11 @@ row() { # label seconds kb index_path
   python3 - "$@" "$articles" "$text_mb" <<'PY'
 import sys
 label, secs, kb, path_mb, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), float(sys.argv[6])
-print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>9.0f} {path_mb:>9}")
+print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>9.0f} {path_mb:>9} {float(path_mb)/text_mb:>10.2f}x")
 PY
 }
 echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $threads threads"
-printf '%-28s %8s %11s %7s %9s %9s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "index MB"
+printf '%-28s %8s %11s %7s %9s %9s %11s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "index MB" "index/text"
 row "newsdex (full pipeline)" "$full_s" "$full_kb" "$(size_mb "$work/newsdex")"
 row "newsdex --no-entities" "$noent_s" "$noent_kb" "$(size_mb "$work/newsdex-noent")"
 [ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$(size_mb "$work/tantivy")"
