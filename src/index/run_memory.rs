@@ -2,15 +2,15 @@
 //! when a lookup in the committed index is needed (content and id hashes, 16 bytes an
 //! article), and to find near-duplicate candidates without one. Nothing is allocated per
 //! article, and nothing grows by copying everything it holds:
-//! - sketches (32 values of 32 bits) in fixed-size chunks;
+//! - sketches (32 values of 16 bits) in fixed-size chunks;
 //! - the LSH bands as one table of chain heads per band, indexed by the band hash's low bits,
 //!   with a chain of previous slots per slot and band; a chain can pass through slots of other
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
 //!   tables double when there are more slots than buckets, and are rebuilt from the sketches;
 //! - the stories in one string arena.
 //!
-//! About 330 bytes an article in all (128 sketch, 64 chains, 32 to 64 heads, the story's
-//! length and about 40 for content and id), by the layout's arithmetic.
+//! About 270 bytes an article in all (64 sketch, 64 chains, 32 to 64 heads, the story and 8
+//! for its end, about 40 for content and id), by the layout's arithmetic.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault};
@@ -21,29 +21,34 @@ const NONE: u32 = u32::MAX;
 /// Slots per chunk of the chunked arrays (a chunk of sketches is 512 KB).
 const CHUNK: usize = 4096;
 
-/// A growable array of `u32` rows of `WIDTH` values, kept in fixed-size chunks.
-#[derive(Default)]
-struct Chunked<const WIDTH: usize> {
-    chunks: Vec<Box<[u32]>>,
+/// A growable array of rows of `WIDTH` values, kept in fixed-size chunks.
+struct Chunked<T, const WIDTH: usize> {
+    chunks: Vec<Box<[T]>>,
     rows: usize,
 }
 
-impl<const WIDTH: usize> Chunked<WIDTH> {
-    fn push(&mut self, row: &[u32]) {
+impl<T, const WIDTH: usize> Default for Chunked<T, WIDTH> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new(), rows: 0 }
+    }
+}
+
+impl<T: Copy + Default, const WIDTH: usize> Chunked<T, WIDTH> {
+    fn push(&mut self, row: &[T]) {
         if self.rows.is_multiple_of(CHUNK) {
-            self.chunks.push(vec![0; CHUNK * WIDTH].into_boxed_slice());
+            self.chunks.push(vec![T::default(); CHUNK * WIDTH].into_boxed_slice());
         }
         let at = (self.rows % CHUNK) * WIDTH;
         self.chunks.last_mut().expect("a chunk")[at..at + WIDTH].copy_from_slice(row);
         self.rows += 1;
     }
 
-    fn row(&self, slot: usize) -> &[u32] {
+    fn row(&self, slot: usize) -> &[T] {
         let at = (slot % CHUNK) * WIDTH;
         &self.chunks[slot / CHUNK][at..at + WIDTH]
     }
 
-    fn row_mut(&mut self, slot: usize) -> &mut [u32] {
+    fn row_mut(&mut self, slot: usize) -> &mut [T] {
         let at = (slot % CHUNK) * WIDTH;
         &mut self.chunks[slot / CHUNK][at..at + WIDTH]
     }
@@ -59,11 +64,11 @@ pub struct RunMemory {
     heads: Vec<u32>,
     per_band: usize,
     /// For each slot and band, the previous slot in the same bucket.
-    next: Chunked<BANDS>,
-    sketches: Chunked<SKETCH_LEN>,
+    next: Chunked<u32, BANDS>,
+    sketches: Chunked<u16, SKETCH_LEN>,
     /// The stories, one after the other, and where each slot's ends.
     story_text: String,
-    story_ends: Vec<u32>,
+    story_ends: Vec<usize>,
 }
 
 fn short_hash(text: &str) -> u64 {
@@ -97,7 +102,7 @@ impl RunMemory {
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
         self.story_text.push_str(story);
-        self.story_ends.push(u32::try_from(self.story_text.len()).unwrap_or(u32::MAX));
+        self.story_ends.push(self.story_text.len());
         if slot + 1 > self.per_band {
             self.rebuild_heads();
         } else {
@@ -147,8 +152,8 @@ impl RunMemory {
     }
 
     fn story(&self, slot: usize) -> &str {
-        let start = if slot == 0 { 0 } else { self.story_ends[slot - 1] as usize };
-        &self.story_text[start..self.story_ends[slot] as usize]
+        let start = if slot == 0 { 0 } else { self.story_ends[slot - 1] };
+        &self.story_text[start..self.story_ends[slot]]
     }
 
     /// The remembered articles sharing a band with `sketch`: (similarity, story), each once.
