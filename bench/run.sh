@@ -6,7 +6,8 @@
 #   tantivy-cli (plain tantivy, title+body, the same text newsdex indexed), installed from
 #     crates.io into bench/.tools on first use
 #   SQLite FTS5 through Python's sqlite3, the same text
-# Prints one table: seconds, articles/s, MB/s of text, peak RSS (MiB), index size (MB, 10^6
+# Prints one table: seconds, articles/s, MB/s of text, peak RSS (MiB, /usr/bin/time) and its
+# anonymous part (bench/peak_anon.py; the rest is pages of memory-mapped files), index size (MB, 10^6
 # bytes, like the text) and its ratio to the text, and the ratios of throughput newsdex/peer;
 # then query latencies (median, p99) per kind of query (bench/latency.py).
 #
@@ -55,16 +56,17 @@ if [ -z "$smoke" ] && [ ! -x "$tools/bin/tantivy" ]; then
 fi
 tantivy="$tools/bin/tantivy"
 
-measure() { # label, command...: prints "seconds peak_kb"
-  local log="$work/time.log"
-  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr.log" || { cat "$work/stderr.log" >&2; exit 1; }
-  cat "$log"
+measure() { # command...: prints "seconds peak_kb peak_anon_kb"
+  local log="$work/time.log" anon="$work/anon.log"
+  python3 "$here/peak_anon.py" "$anon" /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr.log" \
+    || { cat "$work/stderr.log" >&2; exit 1; }
+  echo "$(cat "$log") $(cut -d' ' -f1 "$anon")"
 }
 size_mb() { du -sb "$1" | awk '{printf "%.2f", $1 / 1e6}'; }
 
 rm -rf "$work/newsdex" "$work/newsdex-noent" "$work/tantivy" "$work/fts5.sqlite"
-read -r full_s full_kb < <(measure "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")
-read -r noent_s noent_kb < <(measure "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)
+read -r full_s full_kb full_anon < <(measure "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")
+read -r noent_s noent_kb noent_anon < <(measure "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)
 
 # The same text for the peers: what newsdex indexed (title and body, furniture removed).
 "$newsdex" --index "$work/newsdex-noent" search --limit 100000000 --format jsonl --fields title,body \
@@ -84,25 +86,25 @@ cat >"$work/tantivy/meta.json" <<'META'
 {"name":"body","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],
 "opstamp":0}
 META
-tv_s=0 tv_kb=0
+tv_s=0 tv_kb=0 tv_anon=0
 if [ -z "$smoke" ]; then
-  read -r tv_s tv_kb < <(measure sh -c "\"$tantivy\" index -i \"$work/tantivy\" -t $threads < \"$work/docs.jsonl\"")
+  read -r tv_s tv_kb tv_anon < <(measure sh -c "\"$tantivy\" index -i \"$work/tantivy\" -t $threads < \"$work/docs.jsonl\"")
 fi
-read -r fts_s fts_kb < <(measure python3 "$here/fts5_index.py" "$work/docs.jsonl" "$work/fts5.sqlite")
+read -r fts_s fts_kb fts_anon < <(measure python3 "$here/fts5_index.py" "$work/docs.jsonl" "$work/fts5.sqlite")
 
-row() { # label seconds kb index_path
+row() { # label seconds kb anon_kb index_mb
   python3 - "$@" "$articles" "$text_mb" <<'PY'
 import sys
-label, secs, kb, path_mb, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), float(sys.argv[6])
-print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>9.0f} {path_mb:>9} {float(path_mb)/text_mb:>10.2f}x")
+label, secs, kb, anon, path_mb, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6]), float(sys.argv[7])
+print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>7.0f} {anon/1024:>8.0f} {path_mb:>9} {float(path_mb)/text_mb:>10.2f}x")
 PY
 }
 echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $threads threads"
-printf '%-28s %8s %11s %7s %9s %9s %11s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "index MB" "index/text"
-row "newsdex (full pipeline)" "$full_s" "$full_kb" "$(size_mb "$work/newsdex")"
-row "newsdex --no-entities" "$noent_s" "$noent_kb" "$(size_mb "$work/newsdex-noent")"
-[ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$(size_mb "$work/tantivy")"
-row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$(size_mb "$work/fts5.sqlite")"
+printf '%-28s %8s %11s %7s %7s %8s %9s %11s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "anon MB" "index MB" "index/text"
+row "newsdex (full pipeline)" "$full_s" "$full_kb" "$full_anon" "$(size_mb "$work/newsdex")"
+row "newsdex --no-entities" "$noent_s" "$noent_kb" "$noent_anon" "$(size_mb "$work/newsdex-noent")"
+[ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$tv_anon" "$(size_mb "$work/tantivy")"
+row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$fts_anon" "$(size_mb "$work/fts5.sqlite")"
 python3 - "$full_s" "$noent_s" "$tv_s" "$fts_s" <<'PY'
 import sys
 full, noent, tv, fts = (max(float(x), 0.01) for x in sys.argv[1:])
