@@ -7,6 +7,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newsdex::corpus::{ReadOptions, read_file};
 use newsdex::extract::entities::{Extractor, Method};
 
+/// The allocator the `newsdex` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bbc_articles() -> Option<Vec<(String, String)>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/bbc");
     if !root.exists() {

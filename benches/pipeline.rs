@@ -12,6 +12,10 @@ use newsdex::extract::{FolderSource, Normaliser, SourceRules, boilerplate::Boile
 use newsdex::index::NewsIndex;
 use newsdex::index::document::to_document;
 
+/// The allocator the `newsdex` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn sample_files(extension: &str) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
     let mut files: Vec<(PathBuf, String)> = newsdex::corpus::walk(&root, false, &Default::default())
