@@ -101,6 +101,10 @@ pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
 
 /// Fills each empty bin with the minimum of the first filled bin of its probe sequence.
 fn densify(mins: &mut [u64; SKETCH_LEN], filled: u32) {
+    if filled == 0 {
+        // No shingle at all (the caller asks for at least one): nothing to borrow from.
+        return;
+    }
     for bin in 0..SKETCH_LEN {
         if filled & (1 << bin) != 0 {
             continue;

@@ -1,12 +1,13 @@
 //! The manifest: which files the index holds, with their size, modification time, content
 //! hash and article count, so that a re-run reads only new and changed files.
 //!
-//! It is an append-only journal in the index folder (`manifest.journal.gz`): each commit appends
-//! its records as one gzip member (paths compress about tenfold). Each index commit carries, as
-//! its tantivy payload, the journal length at that commit: the committed manifest is the
-//! journal's prefix of that length, a whole number of members. Records appended after the last commit (a run killed
-//! before committing) lie beyond it and are ignored, exactly like the documents that commit did
-//! not include, so the manifest and the index can never disagree.
+//! It is an append-only journal in the index folder (`manifest.journal.gz`): each commit
+//! appends its records as one gzip member (paths compress about fourfold). Each index commit
+//! carries, as its tantivy payload, the journal length at that commit: the committed manifest
+//! is the journal's prefix of that length, a whole number of members. Records appended after
+//! the last commit (a run killed before committing) lie beyond it and are ignored, exactly like
+//! the documents that commit did not include, so the manifest and the index can never
+//! disagree.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -51,7 +52,7 @@ pub struct Manifest {
     committed_len: u64,
 }
 
-/// A committed record as memory keeps it: the hash as a number, 48 bytes in all.
+/// A committed record as memory keeps it: the hash as a number, 64 bytes in all.
 #[derive(Debug, Clone, Copy)]
 struct Known {
     size: u64,
