@@ -184,6 +184,9 @@ fn exit_codes_follow_grep() {
     let reversed = env.search(&["--from", "2017", "--to", "2016"]);
     assert_eq!(reversed.code, 2);
     assert!(reversed.stderr.contains("is after --to"), "{}", reversed.stderr);
+    let empty_name = env.search(&["--actor", "John Kerry", "--person", " "]);
+    assert_eq!(empty_name.code, 2, "an empty name would match every article naming anyone");
+    assert!(empty_name.stderr.contains("--person needs a name"), "{}", empty_name.stderr);
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub fn build_query(index: &NewsIndex, request: &SearchRequest) -> Result<(Box<dy
         clauses.push((Occur::Must, any_of(fields.source, &names)));
     }
     if !request.entities.is_empty() {
+        refuse_empty_names(&request.entities)?;
         clauses.extend(entity_clauses(fields, Extractor::shared()?.lexicon(), &request.entities));
     }
     if let Some(commit) = request.added_after {
@@ -75,6 +76,20 @@ fn any_of(field: Field, names: &[String]) -> Box<dyn Query> {
         })
         .collect();
     Box::new(BooleanQuery::new(terms))
+}
+
+/// An empty name would match every article that names anyone: it is a mistake to point out.
+fn refuse_empty_names(filters: &EntityFilters) -> Result<()> {
+    let options = [
+        ("--person", &filters.persons),
+        ("--org", &filters.orgs),
+        ("--place", &filters.places),
+        ("--actor", &filters.actors),
+    ];
+    match options.iter().find(|(_, names)| names.iter().any(|n| n.trim().is_empty())) {
+        Some((option, _)) => Err(Error::Usage(format!("{option} needs a name, not an empty value"))),
+        None => Ok(()),
+    }
 }
 
 fn entity_clauses(
