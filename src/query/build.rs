@@ -213,7 +213,7 @@ mod tests {
         let index = NewsIndex::in_memory().unwrap();
         let fields = index.fields;
         let mut writer = index.index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).unwrap();
-        for name in ["St. Petersburg", "AT&T Inc. (US)", "Stx Petersburg"] {
+        for name in ["St. Petersburg", "AT&T Inc. (US)", "Stx Petersburg", "AC/DC \\ Ltd"] {
             let mut doc = TantivyDocument::default();
             doc.add_facet(fields.place, Facet::from_path([name]));
             writer.add_document(doc).unwrap();
@@ -224,6 +224,7 @@ mod tests {
         assert_eq!(count("st. petersburg"), 1, "the dot is a dot, not any character");
         assert_eq!(count("ST. PETERSBURG"), 1);
         assert_eq!(count("at&t inc. (us)"), 1);
+        assert_eq!(count("ac/dc \\ ltd"), 1);
         assert_eq!(count("Petersburg"), 0, "a part of a name is not the name");
         assert_eq!(count("St.*"), 0);
     }
