@@ -11,8 +11,6 @@
 //! This estimates Jaccard similarity as well as 32 independent hash functions do, at one hash
 //! per shingle instead of 32.
 
-use serde::{Deserialize, Serialize};
-
 /// Positions in a sketch.
 pub const SKETCH_LEN: usize = 32;
 /// Rows per LSH band: 16 bands of 2 rows, so that two texts of similarity 0.5 share a band
@@ -30,7 +28,7 @@ pub const SAME_STORY: f64 = 0.5;
 /// A MinHash sketch of an article's text: 32 bins' minimum values, 16 bits of each kept
 /// (b-bit MinHash, Li and König 2010: two different minima agree in 16 bits once in 65,536,
 /// which moves a similarity estimate by far less than its own sampling error).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sketch(pub [u16; SKETCH_LEN]);
 
 fn mix(mut x: u64) -> u64 {

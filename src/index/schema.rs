@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use tantivy::schema::{
-    BytesOptions, DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions,
-    Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::tokenizer::{
@@ -85,7 +85,7 @@ struct FieldSpec {
     indexed: bool,
 }
 
-/// Applies a declaration's `indexed`, `stored` and `fast` flags to date, number or bytes options
+/// Applies a declaration's `indexed`, `stored` and `fast` flags to date or number options
 /// (two tantivy types with the same builder methods and no common trait).
 macro_rules! with_flags {
     ($options:expr, $field:expr) => {{
@@ -169,9 +169,6 @@ impl SchemaSpec {
                 }
                 "facet" => {
                     builder.add_facet_field(&field.name, FacetOptions::default());
-                }
-                "bytes" => {
-                    builder.add_bytes_field(&field.name, with_flags!(BytesOptions::default(), field));
                 }
                 other => {
                     return Err(config_error(format!("field {:?}: unknown type {other:?}", field.name)));
