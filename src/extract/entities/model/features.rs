@@ -34,8 +34,14 @@ impl DocumentContext {
                 let word = word.as_ref();
                 let Some(first) = word.chars().next() else { continue };
                 if first.is_lowercase() {
-                    form.fill(word);
-                    context.lowercase.insert(form.lower_hash);
+                    let lower_hash =
+                        if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_punctuation()) {
+                            text_hash(word) // already its own lower-case form
+                        } else {
+                            form.fill(word);
+                            form.lower_hash
+                        };
+                    context.lowercase.insert(lower_hash);
                 } else if first.is_uppercase() && i > 0 && !shouting {
                     context.capitalised_inside.insert(text_hash(word));
                 }
@@ -65,6 +71,7 @@ pub struct Features {
     ids: Vec<u64>,
     bounds: Vec<usize>,
     words: Vec<Word>,
+    scored: Vec<bool>,
 }
 
 impl Features {
@@ -81,6 +88,11 @@ impl Features {
     /// The features of token `i`.
     pub fn of(&self, i: usize) -> &[u64] {
         &self.ids[self.bounds[i]..self.bounds[i + 1]]
+    }
+
+    /// Whether token `i` was scored; one that was not is Outside (see [`extract_near_names`]).
+    pub fn is_scored(&self, i: usize) -> bool {
+        self.scored[i]
     }
 }
 
@@ -184,8 +196,54 @@ fn combine(template: u8, parts: &[u64]) -> u64 {
 const START: u64 = 0x5354_4152_5400_0001;
 const END: u64 = 0x454e_4400_0000_0002;
 
-/// Computes the features of `words` into `out` (reusing its buffers).
+/// Computes the features of every token of `words` into `out` (reusing its buffers), as
+/// training needs them.
 pub fn extract<S: AsRef<str>>(
+    words: &[S],
+    gazetteer: &[GazetteerTag],
+    doc: &DocumentContext,
+    out: &mut Features,
+) {
+    out.scored.clear();
+    out.scored.resize(words.len(), true);
+    compute(words, gazetteer, doc, out);
+}
+
+/// How far, in tokens, a name's context reaches: the templates look two words either side.
+const REACH: usize = 2;
+
+/// Computes the features of the tokens that could be in a name or next to one, and marks
+/// the others unscored. A token is scored when a word within [`REACH`] of it has a capital,
+/// a digit or a letter of a script without case, or is known to the gazetteer; the rest
+/// (runs of lower-case words and punctuation, about 40% of news prose) are labelled Outside
+/// without looking their features up, which is where the labeller spends its time.
+pub fn extract_near_names<S: AsRef<str>>(
+    words: &[S],
+    gazetteer: &[GazetteerTag],
+    doc: &DocumentContext,
+    out: &mut Features,
+) {
+    out.scored.clear();
+    out.scored.resize(words.len(), false);
+    for (i, (word, tag)) in words.iter().zip(gazetteer).enumerate() {
+        if *tag != 0 || could_be_named(word.as_ref()) {
+            let end = (i + REACH + 1).min(words.len());
+            out.scored[i.saturating_sub(REACH)..end].fill(true);
+        }
+    }
+    compute(words, gazetteer, doc, out);
+}
+
+/// Whether a word could be (part of) a name by its letters alone.
+fn could_be_named(word: &str) -> bool {
+    if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    } else {
+        word.chars().any(|c| c.is_alphanumeric() && !c.is_lowercase())
+    }
+}
+
+fn compute<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
     doc: &DocumentContext,
@@ -202,7 +260,9 @@ pub fn extract<S: AsRef<str>>(
     }
     let shouting = is_shouting(words);
     for i in 0..words.len() {
-        token(words, gazetteer, doc, shouting, i, out);
+        if out.scored[i] {
+            token(words, gazetteer, doc, shouting, i, out);
+        }
         out.bounds.push(out.ids.len());
     }
 }
@@ -292,6 +352,29 @@ mod tests {
     }
 
     #[test]
+    fn only_tokens_within_reach_of_a_possible_name_are_scored() {
+        let words = ["the", "talks", "in", "Geneva", "were", "put", "off", "again", "by", "a", "week", "."];
+        let scored = |words: &[&str], tags: &[GazetteerTag]| {
+            let doc = DocumentContext::new([words]);
+            let mut f = Features::default();
+            extract_near_names(words, tags, &doc, &mut f);
+            (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
+        };
+        assert_eq!(scored(&words, &[0; 12]), [1, 2, 3, 4, 5]);
+        let mut tags = [0; 12];
+        tags[10] = 5; // a lower-case word the gazetteer knows
+        assert_eq!(scored(&words, &tags), [1, 2, 3, 4, 5, 8, 9, 10, 11]);
+        let others = ["talks", "in", "2016", "and", "a", "visit", "to", "北京", "."];
+        assert_eq!(scored(&others, &[0; 9]), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        let doc = DocumentContext::new([&words[..]]);
+        let mut f = Features::default();
+        extract_near_names(&words, &[0; 12], &doc, &mut f);
+        assert!(f.of(0).is_empty() && f.of(11).is_empty() && !f.of(3).is_empty());
+        extract(&words, &[0; 12], &doc, &mut f);
+        assert!((0..12).all(|i| f.is_scored(i) && !f.of(i).is_empty()), "training scores all");
+    }
+
+    #[test]
     fn shapes_collapse_repeats() {
         let mut w = Word::default();
         w.fill("McDonald's-2016");
@@ -303,5 +386,7 @@ mod tests {
         assert_eq!((w.shape.as_str(), w.lower.as_str()), ("Xx", "ünal"));
         w.fill("McDonald's-2016");
         assert_eq!((w.lower_hash, w.shape_hash), ascii, "hashes depend on the word only");
+        w.fill("o'clock");
+        assert_eq!(w.lower_hash, text_hash("o'clock"), "the document context's shortcut");
     }
 }

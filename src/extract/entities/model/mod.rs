@@ -82,7 +82,7 @@ impl Labeller {
             .iter()
             .map(|words| {
                 let tags = gazetteer_tags(lexicon, words);
-                features::extract(words, &tags, &context, &mut features);
+                features::extract_near_names(words, &tags, &context, &mut features);
                 self.weights.decode(&features, &mut scratch, &mut labels);
                 (labels::spans(&labels), tags)
             })
@@ -108,10 +108,10 @@ pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<Gaze
     }
     let mut tags = vec![0; words.len()];
     for (start, end, known) in lexicon.find_known(&joined) {
-        let (Ok(first), Some(last)) = (
-            starts.binary_search(&start),
-            starts.iter().zip(words).position(|(s, w)| s + w.as_ref().len() == end),
-        ) else {
+        let last = starts.partition_point(|s| *s < end).saturating_sub(1);
+        let (Ok(first), true) =
+            (starts.binary_search(&start), starts[last] + words[last].as_ref().len() == end)
+        else {
             continue;
         };
         let kind = gazetteer_kind(known.kind, known.demonym);
@@ -140,5 +140,41 @@ fn gazetteer_kind(kind: Kind, demonym: bool) -> u8 {
         (Kind::Org, _) => 1,
         (Kind::Place, false) => 2,
         (Kind::Place, true) => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels every token of every sentence, as training does, without leaving any unscored.
+    fn label_scoring_all(labeller: &Labeller, lexicon: &Lexicon, sentences: &[Vec<&str>]) -> Vec<Vec<Span>> {
+        let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let (mut features, mut scratch, mut labels) = (Features::default(), Scratch::default(), Vec::new());
+        sentences
+            .iter()
+            .map(|words| {
+                let tags = gazetteer_tags(lexicon, words);
+                features::extract(words, &tags, &context, &mut features);
+                labeller.weights.decode(&features, &mut scratch, &mut labels);
+                labels::spans(&labels)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn leaving_lower_case_runs_unscored_finds_the_same_names() {
+        let labeller = Labeller::builtin().unwrap();
+        let lexicon = Lexicon::builtin().unwrap();
+        let seed = include_str!("../../../../sample_corpus/000_afe821fb16f557c1.txt");
+        let extra = "Officials at the Bank of England and the University of Texas met Osama bin Laden's \
+                     heirs, Vincent van Gogh experts and eBay staff in the old port of al-Hudaydah .";
+        for text in [seed, extra] {
+            let sentences: Vec<Vec<&str>> =
+                tokenize::sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
+            let pruned = labeller.label(&lexicon, &sentences);
+            assert_eq!(pruned, label_scoring_all(&labeller, &lexicon, &sentences));
+            assert!(pruned.iter().map(Vec::len).sum::<usize>() >= 5, "names found: {pruned:?}");
+        }
     }
 }

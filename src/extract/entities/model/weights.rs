@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 
 use super::features::{Features, TEMPLATE_VERSION};
-use super::labels::{COUNT, allowed, may_end};
+use super::labels::{COUNT, OUTSIDE, allowed, may_end};
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
 const FORMAT: u32 = 1;
@@ -64,6 +64,10 @@ impl Weights {
     pub fn decode(&self, features: &Features, scratch: &mut Scratch, labels: &mut Vec<u8>) {
         scratch.emission.clear();
         for i in 0..features.len() {
+            if !features.is_scored(i) {
+                scratch.emission.extend_from_slice(&OUTSIDE_ONLY);
+                continue;
+            }
             let mut scores = [0f32; COUNT];
             for id in features.of(i) {
                 if let Some(row) = self.rows.get(id) {
@@ -157,6 +161,13 @@ impl<'a> Bytes<'a> {
     }
 }
 
+/// The emission of a token left unscored: only Outside is possible.
+const OUTSIDE_ONLY: [f32; COUNT] = {
+    let mut row = [f32::NEG_INFINITY; COUNT];
+    row[OUTSIDE as usize] = 0.0;
+    row
+};
+
 /// Buffers the decoder reuses from sentence to sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -165,7 +176,9 @@ pub struct Scratch {
 }
 
 /// Viterbi over `emission` (one row of `COUNT` scores per token) and `transition`, keeping
-/// only the transitions BILOU allows. Writes the best labels into `labels`.
+/// only the transitions BILOU allows. Writes the best labels into `labels`. A row whose
+/// second score is minus infinity is an unscored token's ([`OUTSIDE_ONLY`]) and costs one
+/// label instead of all.
 pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels: &mut Vec<u8>) {
     let n = emission.len() / COUNT;
     labels.clear();
@@ -182,17 +195,17 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     }
     for i in 1..n {
         let mut next = [f32::NEG_INFINITY; COUNT];
+        if emission[i * COUNT + 1] == f32::NEG_INFINITY {
+            // An unscored token (OUTSIDE_ONLY): only Outside can win, so only its best
+            // predecessor matters.
+            let (from, top) = best_predecessor(&best, transition, usize::from(OUTSIDE));
+            back[i * COUNT + usize::from(OUTSIDE)] = from;
+            next[usize::from(OUTSIDE)] = top + emission[i * COUNT + usize::from(OUTSIDE)];
+            best = next;
+            continue;
+        }
         for (l, slot) in next.iter_mut().enumerate() {
-            let (predecessors, count) = &PREDECESSORS[l];
-            let mut from = predecessors[0];
-            let mut top = best[usize::from(from)] + transition[(usize::from(from) + 1) * COUNT + l];
-            for &p in &predecessors[1..*count] {
-                let s = best[usize::from(p)] + transition[(usize::from(p) + 1) * COUNT + l];
-                if s > top {
-                    top = s;
-                    from = p;
-                }
-            }
+            let (from, top) = best_predecessor(&best, transition, l);
             back[i * COUNT + l] = from;
             *slot = top + emission[i * COUNT + l];
         }
@@ -211,6 +224,22 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     for i in (1..n).rev() {
         labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
     }
+}
+
+/// The predecessor of label `l` with the best score so far, and that score.
+#[inline]
+fn best_predecessor(best: &[f32; COUNT], transition: &[f32], l: usize) -> (u8, f32) {
+    let (predecessors, count) = &PREDECESSORS[l];
+    let mut from = predecessors[0];
+    let mut top = best[usize::from(from)] + transition[(usize::from(from) + 1) * COUNT + l];
+    for &p in &predecessors[1..*count] {
+        let s = best[usize::from(p)] + transition[(usize::from(p) + 1) * COUNT + l];
+        if s > top {
+            top = s;
+            from = p;
+        }
+    }
+    (from, top)
 }
 
 /// For each label, the labels that may precede it (and how many): Inside and Last follow
