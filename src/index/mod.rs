@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod manifest;
+mod read_directory;
 mod run_memory;
 pub mod schema;
 mod sink;
@@ -122,6 +123,20 @@ impl NewsIndex {
                 std::fs::rename(&tmp, &file).map_err(|e| Error::io(&file, e))
             }
         }
+    }
+
+    /// The same index opened for the writer, which reads segments with positioned reads
+    /// rather than memory maps (see `read_directory`); an index in memory is its own.
+    pub fn for_writing(&self) -> Result<Index> {
+        if !self.path.join("meta.json").is_file() {
+            return Ok(self.index.clone());
+        }
+        let directory =
+            read_directory::ReadDirectory::open(&self.path).map_err(|e| Error::Engine(e.into()))?;
+        let mut index = Index::open(directory)?;
+        index.set_tokenizers(self.index.tokenizers().clone());
+        index.set_fast_field_tokenizers(self.index.fast_field_tokenizer().clone());
+        Ok(index)
     }
 
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {

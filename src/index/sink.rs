@@ -96,7 +96,7 @@ impl ArticleSink {
     ) -> Result<Self> {
         let threads = threads.clamp(1, 8);
         let heap = (heap_mb.max(16 * threads)) * 1024 * 1024;
-        let writer = index.index.writer_with_num_threads(threads, heap).map_err(|e| match e {
+        let writer = index.for_writing()?.writer_with_num_threads(threads, heap).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
             other => Error::Engine(other),
         })?;
