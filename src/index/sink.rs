@@ -209,11 +209,15 @@ impl ArticleSink {
     /// Commits what is left and waits for background merges.
     pub fn finish(self) -> Result<Committed> {
         self.commit_now()?;
+        // What the run remembered is no longer needed: free it before the last merges, which
+        // read whole segment stores and term dictionaries.
+        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let commits = state.commits;
+        drop(state);
         let writer = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
         writer.wait_merging_threads()?;
-        let state = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
         self.reader.reload()?;
-        Ok(Committed { commits: state.commits, articles: self.reader.searcher().num_docs() })
+        Ok(Committed { commits, articles: self.reader.searcher().num_docs() })
     }
 }
 
