@@ -6,11 +6,12 @@
 //! - the LSH bands as one table of chain heads per band, indexed by the band hash's low bits,
 //!   with a chain of previous slots per slot and band; a chain can pass through slots of other
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
-//!   tables double when there are more slots than buckets, and are rebuilt from the sketches;
-//! - the stories in one string arena.
+//!   tables double when there are more slots than buckets (the old ones freed first), and are
+//!   rebuilt from the sketches;
+//! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end).
 //!
-//! About 270 bytes an article in all (64 sketch, 64 chains, 32 to 64 heads, the story and 8
-//! for its end, about 40 for content and id), by the layout's arithmetic.
+//! About 240 bytes an article in all (64 sketch, 64 chains, 32 to 64 heads, the story and 12
+//! for where it is, about 40 for content and id), by the layout's arithmetic.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault};
@@ -20,6 +21,8 @@ use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
 const NONE: u32 = u32::MAX;
 /// Slots per chunk of the chunked arrays (a chunk of sketches is 512 KB).
 const CHUNK: usize = 4096;
+/// Bytes per chunk of story text (a longer story gets a chunk of its own).
+const STORY_CHUNK: usize = 1 << 20;
 
 /// A growable array of rows of `WIDTH` values, kept in fixed-size chunks.
 struct Chunked<T, const WIDTH: usize> {
@@ -66,9 +69,9 @@ pub struct RunMemory {
     /// For each slot and band, the previous slot in the same bucket.
     next: Chunked<u32, BANDS>,
     sketches: Chunked<u16, SKETCH_LEN>,
-    /// The stories, one after the other, and where each slot's ends.
-    story_text: String,
-    story_ends: Vec<usize>,
+    /// The stories, one after the other in chunks, and each slot's (chunk, start, end).
+    story_text: Vec<String>,
+    story_at: Chunked<u32, 3>,
 }
 
 fn short_hash(text: &str) -> u64 {
@@ -101,13 +104,24 @@ impl RunMemory {
         let slot = self.sketches.rows;
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
-        self.story_text.push_str(story);
-        self.story_ends.push(self.story_text.len());
+        self.push_story(story);
         if slot + 1 > self.per_band {
             self.rebuild_heads();
         } else {
             self.link(slot);
         }
+    }
+
+    fn push_story(&mut self, story: &str) {
+        let full = self.story_text.last().is_none_or(|c| c.capacity() - c.len() < story.len());
+        if full {
+            self.story_text.push(String::with_capacity(STORY_CHUNK.max(story.len())));
+        }
+        let chunk = self.story_text.len() - 1;
+        let text = &mut self.story_text[chunk];
+        let start = text.len();
+        text.push_str(story);
+        self.story_at.push(&[chunk as u32, start as u32, text.len() as u32]);
     }
 
     /// The bucket of band `band`'s hash `hash` in the head tables.
@@ -125,10 +139,11 @@ impl RunMemory {
         }
     }
 
-    /// Doubles the head tables (two buckets per slot, per band) and links every slot again, in
-    /// order, so chains run from the newest slot to the oldest.
+    /// Doubles the head tables (at least one bucket per slot, per band) and links every slot
+    /// again, in order, so chains run from the newest slot to the oldest.
     fn rebuild_heads(&mut self) {
-        self.per_band = (self.sketches.rows.next_power_of_two() * 2).max(64);
+        self.per_band = self.sketches.rows.next_power_of_two().max(64);
+        self.heads = Vec::new();
         self.heads = vec![NONE; self.per_band * BANDS];
         for slot in 0..self.sketches.rows {
             self.link(slot);
@@ -147,13 +162,13 @@ impl RunMemory {
         self.per_band = 0;
         self.next = Chunked::default();
         self.sketches = Chunked::default();
-        self.story_text = String::new();
-        self.story_ends = Vec::new();
+        self.story_text = Vec::new();
+        self.story_at = Chunked::default();
     }
 
     fn story(&self, slot: usize) -> &str {
-        let start = if slot == 0 { 0 } else { self.story_ends[slot - 1] };
-        &self.story_text[start..self.story_ends[slot]]
+        let at = self.story_at.row(slot);
+        &self.story_text[at[0] as usize][at[1] as usize..at[2] as usize]
     }
 
     /// The remembered articles sharing a band with `sketch`: (similarity, story), each once.
@@ -202,6 +217,28 @@ mod tests {
         assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, "palmyra"));
         memory.forget_sketches();
         assert!(memory.candidates(&sketch(text).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn stories_of_any_length_come_back_whole_across_chunks() {
+        let mut memory = RunMemory::default();
+        let one = sketch("the talks in Geneva were put off again by a week, officials said").unwrap();
+        let stories: Vec<String> = [10, STORY_CHUNK / 2 + 1, STORY_CHUNK / 2 + 1, 7, STORY_CHUNK * 2, 3]
+            .iter()
+            .enumerate()
+            .map(|(i, len)| char::from(b'a' + i as u8).to_string().repeat(*len))
+            .collect();
+        for story in &stories {
+            memory.remember_story(&one, story);
+        }
+        assert_eq!(
+            memory.story_text.len(),
+            4,
+            "chunks: 10 bytes and a half; a half and 7 bytes; the long story; 3 bytes"
+        );
+        for (slot, story) in stories.iter().enumerate() {
+            assert_eq!(memory.story(slot), story, "slot {slot}");
+        }
     }
 
     #[test]
