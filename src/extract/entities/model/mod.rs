@@ -74,6 +74,16 @@ impl Labeller {
         lexicon: &Lexicon,
         sentences: &[Vec<S>],
     ) -> Vec<(Vec<Span>, Vec<GazetteerTag>)> {
+        self.label_computing(lexicon, sentences, features::extract_near_names)
+    }
+
+    /// Labels each sentence with the features `compute` gives its tokens.
+    fn label_computing<S: AsRef<str>>(
+        &self,
+        lexicon: &Lexicon,
+        sentences: &[Vec<S>],
+        compute: fn(&[S], &[GazetteerTag], &DocumentContext, &mut Features),
+    ) -> Vec<(Vec<Span>, Vec<GazetteerTag>)> {
         let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
         let mut features = Features::default();
         let mut scratch = Scratch::default();
@@ -82,7 +92,7 @@ impl Labeller {
             .iter()
             .map(|words| {
                 let tags = gazetteer_tags(lexicon, words);
-                features::extract_near_names(words, &tags, &context, &mut features);
+                compute(words, &tags, &context, &mut features);
                 self.weights.decode(&features, &mut scratch, &mut labels);
                 (labels::spans(&labels), tags)
             })
@@ -147,21 +157,6 @@ fn gazetteer_kind(kind: Kind, demonym: bool) -> u8 {
 mod tests {
     use super::*;
 
-    /// Labels every token of every sentence, as training does, without leaving any unscored.
-    fn label_scoring_all(labeller: &Labeller, lexicon: &Lexicon, sentences: &[Vec<&str>]) -> Vec<Vec<Span>> {
-        let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
-        let (mut features, mut scratch, mut labels) = (Features::default(), Scratch::default(), Vec::new());
-        sentences
-            .iter()
-            .map(|words| {
-                let tags = gazetteer_tags(lexicon, words);
-                features::extract(words, &tags, &context, &mut features);
-                labeller.weights.decode(&features, &mut scratch, &mut labels);
-                labels::spans(&labels)
-            })
-            .collect()
-    }
-
     #[test]
     fn leaving_lower_case_runs_unscored_finds_the_same_names() {
         let labeller = Labeller::builtin().unwrap();
@@ -173,7 +168,8 @@ mod tests {
             let sentences: Vec<Vec<&str>> =
                 tokenize::sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
             let pruned = labeller.label(&lexicon, &sentences);
-            assert_eq!(pruned, label_scoring_all(&labeller, &lexicon, &sentences));
+            let scoring_all = labeller.label_computing(&lexicon, &sentences, features::extract);
+            assert_eq!(pruned, scoring_all.into_iter().map(|(spans, _)| spans).collect::<Vec<_>>());
             assert!(pruned.iter().map(Vec::len).sum::<usize>() >= 5, "names found: {pruned:?}");
         }
     }
