@@ -133,3 +133,28 @@ fn overlapping_roots_walk_each_file_once() {
     let again = env.index(&sub, &[corpus.to_str().unwrap()]);
     assert_eq!(files_line(&again), "files: 0 new, 0 changed, 2 unchanged, 0 removed");
 }
+
+#[test]
+fn articles_written_over_many_commits_survive_the_merges_and_a_second_run() {
+    let env = Env::new();
+    for i in 0..40 {
+        env.write(
+            &format!("a{i:02}.txt"),
+            format!("Report w{i}\n\nThe council met about item w{i} in town {i}."),
+        );
+    }
+    env.index(&env.corpus(), &["--commit-every", "1"]);
+    // Tantivy merged the many one-file segments (the writer reads them with positioned reads).
+    let stores = std::fs::read_dir(env.index_path()).unwrap().flatten();
+    let stores = stores.filter(|e| e.path().extension().is_some_and(|x| x == "store")).count();
+    assert!(stores < 20, "{stores} segments after 40 commits: no merge ran");
+    for i in [0, 7, 19, 39] {
+        assert_eq!(env.search(&[&format!("w{i}")]).titles(), [format!("Report w{i}")]);
+    }
+    assert_eq!(env.search(&["council"]).jsonl().len(), 40);
+    env.write("a05.txt", "Report changed\n\nThe council met about something else.");
+    let second = env.index(&env.corpus(), &["--commit-every", "1"]);
+    assert_eq!(files_line(&second), "files: 0 new, 1 changed, 39 unchanged, 0 removed");
+    assert_eq!(env.search(&["w5"]).code, 1, "the old version is gone");
+    assert_eq!(env.search(&["council"]).jsonl().len(), 40);
+}
