@@ -21,8 +21,9 @@ use tantivy::directory::{
     WritePtr,
 };
 
-/// Reads smaller than this are served from one buffer of this size read ahead: a merge
-/// reads each term's postings in turn, a few bytes at a time, in file order.
+/// Reads under a quarter of this are served from one buffer of this size read ahead (a merge
+/// reads each term's postings in turn, a few bytes at a time, in file order); larger ones are
+/// read as they are asked.
 const READ_AHEAD: usize = 256 * 1024;
 
 /// A folder whose files are read with `pread` and written as tantivy's [`MmapDirectory`] does.

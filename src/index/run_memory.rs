@@ -10,8 +10,9 @@
 //!   rebuilt from the sketches;
 //! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end).
 //!
-//! About 240 bytes an article in all (64 sketch, 64 chains, 32 to 64 heads, the story and 12
-//! for where it is, about 40 for content and id), by the layout's arithmetic.
+//! About 300 bytes an article in all (64 sketch, 64 chains, 64 to 128 heads: 16 bands of one
+//! to two 4-byte buckets per slot, the story, about 60 for an id, and 12 for where it is,
+//! 20 to 40 for content and id), by the layout's arithmetic.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault};

@@ -68,7 +68,7 @@ struct State {
     next_commit: u64,
 }
 
-/// Sketches a run remembers across commits (about 250 bytes each with their bands and story)
+/// Sketches a run remembers across commits (about 300 bytes each with their bands and story)
 /// before it forgets them and looks near-duplicate candidates up in the committed index
 /// instead, which is slower (a search and stored documents per article) but bounds memory
 /// however large the corpus. Content and id hashes (about 40 bytes an article) are always kept.
