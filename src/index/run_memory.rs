@@ -1,27 +1,31 @@
 //! What an indexing run remembers of the articles it wrote, across its commits: enough to know
-//! when a lookup in the committed index is needed (content and id hashes, 16 bytes an
-//! article), and to find near-duplicate candidates without one. Nothing is allocated per
-//! article, and nothing grows by copying everything it holds:
+//! when a lookup in the committed index is needed (sets of 32-bit fingerprints of the contents
+//! and ids it wrote), and to find near-duplicate candidates without one. Nothing is allocated
+//! per article, and nothing grows by copying everything it holds:
 //! - sketches (32 values of 16 bits) in fixed-size chunks;
 //! - the LSH bands as one table of chain heads per band, indexed by the band hash's low bits,
 //!   with a chain of previous slots per slot and band; a chain can pass through slots of other
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
-//!   tables double when there are more slots than buckets (the old ones freed first), and are
-//!   rebuilt from the sketches;
+//!   tables double when there are more than two slots a bucket (the old ones freed first), and
+//!   are rebuilt from the sketches;
 //! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end).
 //!
-//! About 300 bytes an article in all (64 sketch, 64 chains, 64 to 128 heads: 16 bands of one
-//! to two 4-byte buckets per slot, the story, about 60 for an id, and 12 for where it is,
-//! 20 to 40 for content and id), by the layout's arithmetic.
+//! About 220 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
+//! 64 heads (16 bands of a 4-byte bucket for one to two slots), the story (most often the
+//! article's id, 20 to 60 bytes) and 12 for where it is, 10 to 20 for the two sets.
 
-use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault};
+
+use rustc_hash::FxHashSet;
 
 use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
 
 const NONE: u32 = u32::MAX;
 /// Slots per chunk of the chunked arrays (a chunk of sketches is 512 KB).
 const CHUNK: usize = 4096;
+/// Most slots sharing a head bucket, per band, before the tables double: a walk reads one or
+/// two sketches per band, and the heads cost 32 to 64 bytes an article.
+const SLOTS_PER_BUCKET: usize = 2;
 /// Bytes per chunk of story text (a longer story gets a chunk of its own).
 const STORY_CHUNK: usize = 1 << 20;
 
@@ -61,8 +65,11 @@ impl<T: Copy + Default, const WIDTH: usize> Chunked<T, WIDTH> {
 /// The run's memory of what it wrote.
 #[derive(Default)]
 pub struct RunMemory {
-    contents: HashSet<u64>,
-    ids: HashSet<u64>,
+    /// Fingerprints of the contents and ids written: a fingerprint shared by a new key and an
+    /// old one (about once in 4,000 lookups after a million articles, 10^6 / 2^32) costs a
+    /// lookup in the committed index, which answers exactly.
+    contents: FxHashSet<u32>,
+    ids: FxHashSet<u32>,
     /// Chain heads, `BANDS` tables of `per_band` buckets: the last slot whose hash for the
     /// band falls in each bucket.
     heads: Vec<u32>,
@@ -75,29 +82,27 @@ pub struct RunMemory {
     story_at: Chunked<u32, 3>,
 }
 
-fn short_hash(text: &str) -> u64 {
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text)
+/// 32 bits of a 64-bit hash of `text`.
+fn fingerprint(text: &str) -> u32 {
+    (BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text) >> 32) as u32
 }
 
 impl RunMemory {
-    /// Whether the run wrote an article with this content hash.
-    pub fn knows_content(&self, content: &str) -> bool {
-        self.contents.contains(&short_hash(content))
+    /// Whether the run may have written an article with this content hash: false means it
+    /// did not, true that the committed index must be asked.
+    pub fn may_know_content(&self, content: &str) -> bool {
+        self.contents.contains(&fingerprint(content))
     }
 
-    /// Whether the run wrote an article under this id.
-    pub fn knows_id(&self, id: &str) -> bool {
-        self.ids.contains(&short_hash(id))
+    /// Whether the run may have written an article under this id (as for contents).
+    pub fn may_know_id(&self, id: &str) -> bool {
+        self.ids.contains(&fingerprint(id))
     }
 
-    /// Notes an id written; returns nothing, ids are only ever looked up.
-    pub fn remember_id(&mut self, id: &str) {
-        self.ids.insert(short_hash(id));
-    }
-
-    /// Notes a content written; true when it is new to the run.
-    pub fn remember_content(&mut self, content: &str) -> bool {
-        self.contents.insert(short_hash(content))
+    /// Notes an article written under `id` with text `content`.
+    pub fn remember_written(&mut self, id: &str, content: &str) {
+        self.ids.insert(fingerprint(id));
+        self.contents.insert(fingerprint(content));
     }
 
     /// Notes a new article's sketch and story.
@@ -106,7 +111,7 @@ impl RunMemory {
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
         self.push_story(story);
-        if slot + 1 > self.per_band {
+        if slot + 1 > self.per_band * SLOTS_PER_BUCKET {
             self.rebuild_heads();
         } else {
             self.link(slot);
@@ -140,10 +145,10 @@ impl RunMemory {
         }
     }
 
-    /// Doubles the head tables (at least one bucket per slot, per band) and links every slot
-    /// again, in order, so chains run from the newest slot to the oldest.
+    /// Doubles the head tables (one bucket for one to two slots, per band) and links every
+    /// slot again, in order, so chains run from the newest slot to the oldest.
     fn rebuild_heads(&mut self) {
-        self.per_band = self.sketches.rows.next_power_of_two().max(64);
+        self.per_band = self.sketches.rows.div_ceil(SLOTS_PER_BUCKET).next_power_of_two().max(64);
         self.heads = Vec::new();
         self.heads = vec![NONE; self.per_band * BANDS];
         for slot in 0..self.sketches.rows {
@@ -218,6 +223,21 @@ mod tests {
         assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, "palmyra"));
         memory.forget_sketches();
         assert!(memory.candidates(&sketch(text).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn written_ids_and_contents_are_known_and_others_are_not() {
+        let mut memory = RunMemory::default();
+        for n in 0..50_000 {
+            memory.remember_written(&format!("reuters/2016/04/{n}"), &format!("{n:064x}"));
+        }
+        assert!((0..50_000).all(|n| memory.may_know_id(&format!("reuters/2016/04/{n}"))));
+        assert!((0..50_000).all(|n| memory.may_know_content(&format!("{n:064x}"))));
+        // 32-bit fingerprints of 50,000 keys: a stranger matches one about once in 86,000.
+        let strangers =
+            (50_000..60_000).filter(|n| memory.may_know_id(&format!("reuters/2016/04/{n}"))).count();
+        assert!(strangers <= 2, "{strangers} unknown ids taken for known ones");
+        assert!(!memory.may_know_content("reuters/2016/04/1"), "ids and contents are apart");
     }
 
     #[test]

@@ -68,10 +68,11 @@ struct State {
     next_commit: u64,
 }
 
-/// Sketches a run remembers across commits (about 300 bytes each with their bands and story)
+/// Sketches a run remembers across commits (about 220 bytes each with their bands and story)
 /// before it forgets them and looks near-duplicate candidates up in the committed index
 /// instead, which is slower (a search and stored documents per article) but bounds memory
-/// however large the corpus. Content and id hashes (about 40 bytes an article) are always kept.
+/// however large the corpus. The fingerprints of contents and ids (10 to 20 bytes an article)
+/// are always kept.
 pub const RUN_MEMORY_LIMIT: usize = 2_000_000;
 
 /// Writes files' articles into an index, from many threads.
@@ -326,7 +327,7 @@ impl Batch<'_> {
         if let Some(live) = self.state.live.get(content) {
             return Ok(live.clone());
         }
-        if !self.state.preexisting && !self.state.run.knows_content(content) {
+        if !self.state.preexisting && !self.state.run.may_know_content(content) {
             return Ok(None);
         }
         Ok(self.committed(self.fields.content_hash, content, 1)?.into_iter().next())
@@ -337,7 +338,7 @@ impl Batch<'_> {
         if let Some(owner) = self.state.live_ids.get(id) {
             return Ok(owner.as_deref().is_some_and(|c| c != content));
         }
-        if !self.state.preexisting && !self.state.run.knows_id(id) {
+        if !self.state.preexisting && !self.state.run.may_know_id(id) {
             return Ok(false);
         }
         Ok(self.committed(self.fields.id, id, 4)?.iter().any(|a| a.content_hash != content))
@@ -374,8 +375,10 @@ impl Batch<'_> {
         }
         self.state.live_ids.insert(article.publication.id.clone(), Some(content.clone()));
         let run = &mut self.state.run;
-        run.remember_id(&article.publication.id);
-        if run.remember_content(&content)
+        run.remember_written(&article.publication.id, &content);
+        // Only a new text gets a story of its own (a text written again, for another
+        // publication, keeps the one it has).
+        if replacing.is_none()
             && let Some(sketch) = &article.sketch
         {
             run.remember_story(sketch, &article.story);
