@@ -11,7 +11,17 @@ use newsdex::cli::{self, Cli, ExitStatus};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (position 15 of `mi_option_e` in its mimalloc.h): how
+/// many milliseconds freed memory stays committed before it goes back to the system.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 fn main() -> ExitCode {
+    // At once rather than after 10 ms (100 ms for arenas): indexing frees tens of megabytes at
+    // each commit and merge, and with the delay a million-article run peaked 80 MB higher in
+    // resident memory, for no measurable speed. Set before any other thread starts, as
+    // mi_option_set requires.
+    // SAFETY: a plain store of an option value, made while this is the only thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let args = Cli::parse();
     match cli::run(args) {
         Ok(status) => status.into(),
