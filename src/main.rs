@@ -34,3 +34,20 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option's position is mimalloc's, not the crate's: a mimalloc upgrade that moves it
+    /// would make `main` set another option. Its default, 10 ms, is the only 10 near it.
+    #[test]
+    fn the_purge_delay_option_is_where_main_sets_it() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            eprintln!("skipped: MIMALLOC_PURGE_DELAY is set");
+            return;
+        }
+        // SAFETY: reads an option value.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, 10);
+    }
+}
