@@ -35,6 +35,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The resident memory an indexing run is meant to stay within, in bytes: the writer heap
+    /// plus 300 MiB (README, Performance). `None` for commands that do not index.
+    pub fn indexing_memory_budget(&self) -> Option<u64> {
+        match &self.command {
+            Command::Index(args) => Some((args.heap_mb as u64 + 300) << 20),
+            _ => None,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
