@@ -130,10 +130,13 @@ impl Boilerplate {
     }
 
     fn is_furniture(&self, source: Option<&str>, line: &str) -> bool {
-        let text = normalised(line);
-        if text.is_empty() || text.split(' ').count() > self.rules.max_words {
+        // Most lines of a story are paragraphs, longer than any furniture: counted without
+        // building their normalised text.
+        let words = line.split_whitespace().take(self.rules.max_words + 1).count();
+        if words == 0 || words > self.rules.max_words {
             return false;
         }
+        let text = normalised(line);
         let rules = &self.rules;
         if rules.line_starts.iter().any(|p| text.starts_with(p.as_str()))
             || rules.line_contains.iter().any(|p| text.contains(p.as_str()))
