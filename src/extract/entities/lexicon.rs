@@ -3,7 +3,7 @@
 //! extend, and the cue words of news prose. Known names are compiled into one Aho-Corasick
 //! automaton so that an article is scanned for all of them in a single pass.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
@@ -132,7 +132,7 @@ impl Lexicon {
             toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
         let aliases: AliasFile =
             toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
-        let mut entries: HashMap<String, Known> = HashMap::new();
+        let mut entries: HashMap<String, Known> = HashMap::default();
         let place = |canonical: &str, country: &str, capital: bool| Known {
             kind: Kind::Place,
             canonical: canonical.to_string(),
@@ -150,7 +150,7 @@ impl Lexicon {
             let name = row[0];
             entries.insert(name.to_string(), place(name, row.get(1).copied().unwrap_or(""), false));
         }
-        let mut by_demonym = HashMap::new();
+        let mut by_demonym = HashMap::default();
         for row in rows(DEMONYMS) {
             let [demonym, country] = row[..] else {
                 return Err(config_error("gazetteer/demonyms.tsv", format!("bad row {row:?}")));
