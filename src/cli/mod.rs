@@ -187,8 +187,7 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 256, value_name = "MB")]
     pub heap_mb: usize,
 
-    /// Parsing threads (0: one per core); the index writer gets a third as many besides (a
-    /// half with --no-entities), at least one.
+    /// Parsing threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 

@@ -43,8 +43,7 @@ pub struct IndexJob {
     pub normaliser: Normaliser,
     /// Indexing memory budget in MB.
     pub heap_mb: usize,
-    /// Threads for reading and parsing (0: one per core); tantivy's writer gets a share of
-    /// them besides (see [`writer_threads`]).
+    /// Parsing threads (0: one per core).
     pub threads: usize,
     /// Commit after this many articles (and files) at most.
     pub commit_every: u64,
@@ -57,19 +56,6 @@ pub struct IndexJob {
 /// Set from a signal handler to stop a run early; what is done is committed.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// How many of the run's `threads` tantivy's writer gets, in proportion to its share of the
-/// work: a third with entities, a half without (perf, Reuters slice: tantivy's indexing thread
-/// took 31% of the full pipeline's CPU, 60% of the --no-entities run's with its compressor).
-/// Each writer thread builds its own segments, so more threads than the work needs cost CPU
-/// twice: the vocabulary shared by their segments is serialised once per segment, and the
-/// extra segments are merged again. On two cores one writer thread instead of two took 18%
-/// less CPU (20% without entities), 65 MB less memory, and 10% less time with entities (the
-/// same without).
-pub fn writer_threads(threads: usize, entities: bool) -> usize {
-    let share = if entities { 3 } else { 2 };
-    (threads / share).max(1)
-}
-
 /// Runs `job` into `index`.
 pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result<Summary> {
     let started = Instant::now();
@@ -78,8 +64,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
-    let writers = writer_threads(threads, job.normaliser.extractor.is_some());
-    let sink = ArticleSink::new(index, job.heap_mb, writers, (job.commit_every, job.run_memory))?;
+    let sink = ArticleSink::new(index, job.heap_mb, threads, (job.commit_every, job.run_memory))?;
     let total = Mutex::new(Summary::default());
     let walked = pool.install(|| {
         job.roots
@@ -293,16 +278,5 @@ fn report_outcome(outcome: &FileOutcome, summary: &mut Summary, reporter: &dyn R
     }
     for (taken, used) in &outcome.renamed {
         reporter.warn(&format!("{taken}: id already used by a different article, indexed as {used}"));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::writer_threads;
-
-    #[test]
-    fn the_writer_gets_its_share_of_the_threads_and_at_least_one() {
-        assert_eq!([1, 2, 3, 6, 8].map(|t| writer_threads(t, true)), [1, 1, 1, 2, 2]);
-        assert_eq!([1, 2, 3, 6, 8].map(|t| writer_threads(t, false)), [1, 1, 1, 3, 4]);
     }
 }
