@@ -5,9 +5,9 @@
 //! megabytes at each commit and merge, often from a thread that then waits: with the delay, a
 //! million-article run peaked 80 MB higher in resident memory than with purges at once. But
 //! purging at once costs system time on every article (pages given back, then faulted in
-//! again): 10 to 15% of a Reuters-sized run's time. So indexing starts with mimalloc's delay
+//! again): 7 to 15% of a Reuters-sized run's time. So indexing starts with mimalloc's delay
 //! and purges at once from the moment its resident memory passes half its budget (the writer
-//! heap plus 300 MB), for the rest of the run. `MIMALLOC_PURGE_DELAY`, when set, decides alone.
+//! heap plus 300 MiB), for the rest of the run. `MIMALLOC_PURGE_DELAY`, when set, decides alone.
 
 use std::ffi::{c_int, c_long};
 use std::time::Duration;
