@@ -12,6 +12,9 @@
 use std::ffi::{c_int, c_long};
 use std::time::Duration;
 
+/// mimalloc instead of the system allocator: indexing allocates and frees from many threads
+/// (parsing, tantivy's indexing and merging), where glibc's per-thread arenas cost time and
+/// hold on to freed memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

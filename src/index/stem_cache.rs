@@ -102,9 +102,7 @@ impl ShortWord {
         // Built from a &str in `new`, so always valid UTF-8.
         std::str::from_utf8(&self.0[1..=len]).unwrap_or_default()
     }
-}
 
-impl ShortWord {
     /// The word's slot in a [`StemMemory`].
     fn slot(&self) -> usize {
         let lane = |i: usize| {
