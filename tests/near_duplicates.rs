@@ -69,33 +69,77 @@ fn facets_and_histograms_count_each_story_once() {
     );
 }
 
-/// A run that forgets its sketches at every commit (as it does past `RUN_MEMORY_LIMIT`
-/// articles on a huge corpus) finds the same stories by looking them up in the committed
-/// index, and the same exact duplicates.
+/// The stories of a search collapsed to one hit per story, oldest first: (title, versions).
+fn stories(env: &Env) -> Vec<(String, u64)> {
+    env.search(&["ceasefire", "--collapse", "--sort", "oldest"])
+        .jsonl()
+        .iter()
+        .map(|h| (h["title"].as_str().unwrap().to_string(), h["versions"].as_u64().unwrap()))
+        .collect()
+}
+
+fn story(title: &str, versions: u64) -> (String, u64) {
+    (title.to_string(), versions)
+}
+
+/// A run that commits after every file finds the same stories and exact duplicates as one
+/// that commits once: what a commit takes out of the run's memory of the uncommitted articles,
+/// the sketches it remembers across commits put back.
 #[test]
-fn a_run_that_forgets_between_commits_finds_the_same_stories_and_duplicates() {
+fn a_run_that_commits_after_every_file_finds_the_same_stories_and_duplicates() {
     let collapsed = |extra: &[&str]| {
         let env = Env::new();
         write_versions(&env);
         env.write("copy/wire.json", std::fs::read(env.corpus().join("wire.json")).unwrap());
         env.index(&env.corpus(), extra);
-        let hits = env.search(&["ceasefire", "--collapse", "--sort", "oldest"]).jsonl();
-        let stories: Vec<(String, u64)> = hits
-            .iter()
-            .map(|h| (h["title"].as_str().unwrap().to_string(), h["versions"].as_u64().unwrap()))
-            .collect();
-        (stories, common::content(&env))
+        (stories(&env), common::content(&env))
     };
-    let remembering = collapsed(&[]);
-    let forgetting = collapsed(&["--commit-every", "1", "--run-memory", "1"]);
+    let once = collapsed(&[]);
+    let every_file = collapsed(&["--commit-every", "1"]);
     assert_eq!(
-        remembering.0,
-        [
-            ("Kerry and Lavrov reach Syria deal".to_string(), 3),
-            ("Aid convoy waits at the border".to_string(), 1)
-        ]
+        once.0,
+        [story("Kerry and Lavrov reach Syria deal", 3), story("Aid convoy waits at the border", 1)]
     );
-    assert_eq!(forgetting, remembering);
-    let wire = remembering.1.iter().find(|(id, _)| id.ends_with("wire.json")).unwrap();
+    assert_eq!(every_file, once);
+    let wire = once.1.iter().find(|(id, _)| id.ends_with("wire.json")).unwrap();
     assert_eq!(wire.1.len(), 2, "the copy is a second publication: {wire:?}");
+}
+
+/// Versions indexed by a later run join the story already in the index, as they would have
+/// in one run: the run reads the sketches of the committed articles back from the journal
+/// beside the index. A version whose file is gone no longer holds the story together.
+#[test]
+fn versions_indexed_by_a_later_run_join_the_story_already_indexed() {
+    let env = Env::new();
+    write_versions(&env);
+    let later = env.corpus().parent().unwrap().join("later");
+    std::fs::create_dir_all(&later).unwrap();
+    for name in ["post.json", "ledger.json"] {
+        std::fs::rename(env.corpus().join(name), later.join(name)).unwrap();
+    }
+    env.index(&env.corpus(), &[]);
+    assert_eq!(
+        stories(&env),
+        [story("Kerry and Lavrov reach Syria deal", 1), story("Aid convoy waits at the border", 1)]
+    );
+    std::fs::rename(later.join("post.json"), env.corpus().join("post.json")).unwrap();
+    env.index(&env.corpus(), &[]);
+    assert_eq!(
+        stories(&env),
+        [story("Kerry and Lavrov reach Syria deal", 2), story("Aid convoy waits at the border", 1)]
+    );
+    // The wire story's first version goes; the second keeps the story, and a third version,
+    // similar to both, joins it through the one still indexed.
+    std::fs::remove_file(env.corpus().join("wire.json")).unwrap();
+    std::fs::rename(later.join("ledger.json"), env.corpus().join("ledger.json")).unwrap();
+    env.index(&env.corpus(), &["--prune"]);
+    assert_eq!(
+        stories(&env),
+        [story("US and Russia agree Syria ceasefire", 2), story("Aid convoy waits at the border", 1)]
+    );
+    let one_run = Env::new();
+    write_versions(&one_run);
+    std::fs::remove_file(one_run.corpus().join("wire.json")).unwrap();
+    one_run.index(&one_run.corpus(), &[]);
+    assert_eq!(stories(&one_run), stories(&env), "three runs and one give the same stories");
 }

@@ -91,7 +91,7 @@ proptest! {
                     model.insert(path, record);
                 }
             }
-            let written = Payload { journal_len: manifest.write_staged().unwrap(), commit: i as u64 + 1 }.to_string();
+            let written = Payload { journal_len: manifest.write_staged().unwrap(), commit: i as u64 + 1, ..Payload::default() }.to_string();
             if commit_mask & (1 << i) != 0 {
                 payload = Some(written);
                 committed_model = model.clone();

@@ -203,8 +203,8 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     pub commit_every: u64,
 
-    /// Near-duplicate sketches the run remembers before it looks candidates up in the
-    /// committed index instead (bounds memory on huge corpora; small values are for tests).
+    /// Near-duplicate sketches the run remembers, the index's and its own, before it forgets
+    /// the oldest half (bounds memory on huge corpora; small values are for tests).
     #[arg(long, default_value_t = crate::index::RUN_MEMORY_LIMIT, value_name = "N", hide = true)]
     pub run_memory: usize,
 

@@ -198,6 +198,8 @@ pub struct Payload {
     pub journal_len: u64,
     /// 1 for an index's first commit, then counting up.
     pub commit: u64,
+    /// Bytes of the sketch journal that the commit covers.
+    pub sketches_len: u64,
 }
 
 impl Payload {
@@ -205,17 +207,26 @@ impl Payload {
     pub fn parse(payload: Option<&str>) -> Payload {
         let mut words = payload.and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)).unwrap_or("").split_whitespace();
         let journal_len = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        let commit = match (words.next(), words.next()) {
-            (Some("commit"), Some(n)) => n.parse().unwrap_or(0),
-            _ => 0,
-        };
-        Payload { journal_len, commit }
+        let mut payload = Payload { journal_len, ..Payload::default() };
+        while let (Some(key), Some(n)) = (words.next(), words.next()) {
+            let n = n.parse().unwrap_or(0);
+            match key {
+                "commit" => payload.commit = n,
+                "sketches" => payload.sketches_len = n,
+                _ => {}
+            }
+        }
+        payload
     }
 }
 
 impl std::fmt::Display for Payload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{PAYLOAD_PREFIX}{} commit {}", self.journal_len, self.commit)
+        write!(
+            f,
+            "{PAYLOAD_PREFIX}{} commit {} sketches {}",
+            self.journal_len, self.commit, self.sketches_len
+        )
     }
 }
 
@@ -271,7 +282,9 @@ mod tests {
         let mut manifest = Manifest::load(dir.path(), None).unwrap();
         manifest.stage("a\tb.txt".into(), record(1));
         manifest.stage("c.txt".into(), record(2));
-        let payload = Payload { journal_len: manifest.write_staged().unwrap(), commit: 1 }.to_string();
+        let payload =
+            Payload { journal_len: manifest.write_staged().unwrap(), commit: 1, ..Payload::default() }
+                .to_string();
         manifest.stage_removal("c.txt".into());
         manifest.stage("d.txt".into(), record(4));
         let _uncommitted = manifest.write_staged().unwrap();
@@ -282,7 +295,9 @@ mod tests {
         // A new run from the first commit cuts the uncommitted tail before appending.
         let mut resumed = at_first_commit;
         resumed.stage("e.txt".into(), record(5));
-        let payload = Payload { journal_len: resumed.write_staged().unwrap(), commit: 2 }.to_string();
+        let payload =
+            Payload { journal_len: resumed.write_staged().unwrap(), commit: 2, ..Payload::default() }
+                .to_string();
         assert_eq!(Payload::parse(Some(&payload)).commit, 2);
         // Only what the run found committed stays in memory: "e.txt" is in the journal alone.
         assert_eq!(resumed.unseen_paths(), ["c.txt"]);
@@ -297,12 +312,16 @@ mod tests {
         let mut manifest = Manifest::load(dir.path(), None).unwrap();
         let unhashed = FileRecord { size: 3, mtime_ns: 7, hash: String::new(), articles: 0 };
         manifest.stage("binary.bin".into(), unhashed.clone());
-        let payload = Payload { journal_len: manifest.write_staged().unwrap(), commit: 1 }.to_string();
+        let payload =
+            Payload { journal_len: manifest.write_staged().unwrap(), commit: 1, ..Payload::default() }
+                .to_string();
         let mut reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
         assert_eq!(reloaded.check_in("binary.bin"), Some(unhashed));
         let bad = FileRecord { size: 3, mtime_ns: 7, hash: "not hex".into(), articles: 0 };
         reloaded.stage("other.txt".into(), bad);
-        let payload = Payload { journal_len: reloaded.write_staged().unwrap(), commit: 2 }.to_string();
+        let payload =
+            Payload { journal_len: reloaded.write_staged().unwrap(), commit: 2, ..Payload::default() }
+                .to_string();
         let err = Manifest::load(dir.path(), Some(&payload)).unwrap_err().to_string();
         assert!(err.contains("line 2: not a manifest record"), "{err}");
     }

@@ -8,6 +8,7 @@ mod read_directory;
 mod run_memory;
 pub mod schema;
 mod sink;
+mod sketch_journal;
 mod stem_cache;
 
 pub use manifest::FileRecord;

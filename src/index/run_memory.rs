@@ -8,7 +8,13 @@
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
 //!   tables double when there are more than two slots a bucket (the old ones freed first), and
 //!   are rebuilt from the sketches;
-//! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end).
+//! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end);
+//! - for the slots read back from the sketch journal (articles committed before the run), the
+//!   content hash instead of a story: the index says whether the text is still there, and in
+//!   which story.
+//!
+//! Past a limit the oldest slots are forgotten a chunk at a time (see
+//! [`RunMemory::forget_oldest`]), so memory stays bounded however large the corpus.
 //!
 //! About 220 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
 //! 64 heads (16 bands of a 4-byte bucket for one to two slots), the story (most often the
@@ -60,6 +66,22 @@ impl<T: Copy + Default, const WIDTH: usize> Chunked<T, WIDTH> {
         let at = (slot % CHUNK) * WIDTH;
         &mut self.chunks[slot / CHUNK][at..at + WIDTH]
     }
+
+    /// Frees the first `chunks` chunks: the rows after them move down by as many chunks.
+    fn drop_front(&mut self, chunks: usize) {
+        self.chunks.drain(..chunks.min(self.chunks.len()));
+        self.rows = self.rows.saturating_sub(chunks * CHUNK);
+    }
+}
+
+/// Where a candidate's story is to be found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Known<'a> {
+    /// An article this run wrote, in this story.
+    Story(&'a str),
+    /// An article committed before the run, by its content hash: whether it is still indexed,
+    /// and in which story, is for the index to say.
+    Committed(u128),
 }
 
 /// The run's memory of what it wrote.
@@ -80,6 +102,8 @@ pub struct RunMemory {
     /// The stories, one after the other in chunks, and each slot's (chunk, start, end).
     story_text: Vec<String>,
     story_at: Chunked<u32, 3>,
+    /// Content hashes of the first slots, the ones read back from the sketch journal.
+    committed: Vec<u128>,
 }
 
 /// 32 bits of a 64-bit hash of `text`.
@@ -107,6 +131,18 @@ impl RunMemory {
 
     /// Notes a new article's sketch and story.
     pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
+        self.push_slot(sketch, story);
+    }
+
+    /// Notes the sketch of an article committed before the run (read from the sketch
+    /// journal), before any of the run's own.
+    pub fn remember_committed(&mut self, sketch: &Sketch, content: u128) {
+        debug_assert_eq!(self.committed.len(), self.sketches.rows, "committed slots come first");
+        self.committed.push(content);
+        self.push_slot(sketch, "");
+    }
+
+    fn push_slot(&mut self, sketch: &Sketch, story: &str) {
         let slot = self.sketches.rows;
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
@@ -161,15 +197,27 @@ impl RunMemory {
         self.sketches.rows
     }
 
-    /// Forgets the sketches (the ids and contents stay): the caller looks candidates up in
-    /// the committed index from then on.
-    pub fn forget_sketches(&mut self) {
+    /// Forgets the oldest sketches, whole chunks of them, keeping at least the newest `keep`
+    /// (the ids and contents stay). Nothing is copied: the chunks are freed, the stories'
+    /// chunk numbers shifted, and the chains rebuilt over what is left.
+    pub fn forget_oldest(&mut self, keep: usize) {
+        let chunks = self.sketches.rows.saturating_sub(keep) / CHUNK;
+        if chunks == 0 {
+            return;
+        }
         self.heads = Vec::new();
-        self.per_band = 0;
         self.next = Chunked::default();
-        self.sketches = Chunked::default();
-        self.story_text = Vec::new();
-        self.story_at = Chunked::default();
+        self.sketches.drop_front(chunks);
+        self.story_at.drop_front(chunks);
+        self.committed.drain(..(chunks * CHUNK).min(self.committed.len()));
+        let first_chunk =
+            if self.story_at.rows > 0 { self.story_at.row(0)[0] as usize } else { self.story_text.len() };
+        self.story_text.drain(..first_chunk);
+        for slot in 0..self.story_at.rows {
+            self.story_at.row_mut(slot)[0] -= first_chunk as u32;
+            self.next.push(&[NONE; BANDS]);
+        }
+        self.rebuild_heads();
     }
 
     fn story(&self, slot: usize) -> &str {
@@ -177,8 +225,9 @@ impl RunMemory {
         &self.story_text[at[0] as usize][at[1] as usize..at[2] as usize]
     }
 
-    /// The remembered articles sharing a band with `sketch`: (similarity, story), each once.
-    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, &str)> {
+    /// The remembered articles sharing a band with `sketch`: (similarity, where its story is),
+    /// each once.
+    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, Known<'_>)> {
         if self.heads.is_empty() {
             return Vec::new();
         }
@@ -197,7 +246,14 @@ impl RunMemory {
         slots.dedup();
         slots
             .into_iter()
-            .map(|slot| (sketch.similarity_to(self.sketches.row(slot as usize)), self.story(slot as usize)))
+            .map(|slot| {
+                let slot = slot as usize;
+                let known = match self.committed.get(slot) {
+                    Some(content) => Known::Committed(*content),
+                    None => Known::Story(self.story(slot)),
+                };
+                (sketch.similarity_to(self.sketches.row(slot)), known)
+            })
             .collect()
     }
 }
@@ -219,10 +275,8 @@ mod tests {
         memory.remember_story(&sketch(other).unwrap(), "banks");
         let found = memory.candidates(&sketch(&edited).unwrap());
         let exact = sketch(text).unwrap().similarity(&sketch(&edited).unwrap());
-        assert_eq!(found, [(exact, "palmyra")]);
-        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, "palmyra"));
-        memory.forget_sketches();
-        assert!(memory.candidates(&sketch(text).unwrap()).is_empty());
+        assert_eq!(found, [(exact, Known::Story("palmyra"))]);
+        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, Known::Story("palmyra")));
     }
 
     #[test]
@@ -283,10 +337,65 @@ mod tests {
                 .filter(|(_, t)| sketch(t).unwrap().band_hashes().zip(&bands).any(|(a, b)| a == *b))
                 .map(|(j, _)| format!("story-{j}"))
                 .collect();
-            let mut stories: Vec<String> = found.iter().map(|(_, s)| s.to_string()).collect();
+            let mut stories: Vec<String> = found.iter().map(|(_, k)| story_of(k)).collect();
             stories.sort_by_key(|s| s[6..].parse::<usize>().unwrap());
             assert_eq!(stories, expected, "probe {i}");
-            assert!(found.contains(&(1.0, format!("story-{i}").as_str())));
+            assert!(found.contains(&(1.0, Known::Story(format!("story-{i}").as_str()))));
         }
+    }
+
+    fn story_of(known: &Known<'_>) -> String {
+        match known {
+            Known::Story(story) => story.to_string(),
+            Known::Committed(content) => format!("committed-{content}"),
+        }
+    }
+
+    fn report(i: usize) -> String {
+        format!("dispatch {i} from the talks in Geneva on aid to {} and the siege of {}", i * 31, i % 17)
+    }
+
+    #[test]
+    fn committed_slots_are_found_by_content_and_the_run_s_own_by_story() {
+        let mut memory = RunMemory::default();
+        memory.remember_committed(&sketch(&report(1)).unwrap(), 11);
+        memory.remember_story(&sketch(&report(2)).unwrap(), "two");
+        assert!(memory.candidates(&sketch(&report(1)).unwrap()).contains(&(1.0, Known::Committed(11))));
+        assert!(memory.candidates(&sketch(&report(2)).unwrap()).contains(&(1.0, Known::Story("two"))));
+    }
+
+    #[test]
+    fn forgetting_the_oldest_frees_whole_chunks_and_keeps_the_newest_findable() {
+        let mut memory = RunMemory::default();
+        let committed = 100;
+        let total = 3 * CHUNK + 500;
+        for i in 0..committed {
+            memory.remember_committed(&sketch(&report(i)).unwrap(), i as u128);
+        }
+        for i in committed..total {
+            // Long stories fill several story chunks, so that some of them are freed too.
+            memory.remember_story(&sketch(&report(i)).unwrap(), &format!("{i}-{}", "x".repeat(600)));
+        }
+        let story_chunks = memory.story_text.len();
+        memory.forget_oldest(CHUNK + 400);
+        assert_eq!(memory.sketches(), total - 2 * CHUNK, "two whole chunks go, the rest stays");
+        assert!(memory.story_text.len() < story_chunks);
+        assert!(memory.committed.is_empty());
+        for i in [0, committed, 2 * CHUNK - 1] {
+            let found = memory.candidates(&sketch(&report(i)).unwrap());
+            assert!(!found.iter().any(|(s, _)| *s == 1.0), "article {i} is forgotten: {found:?}");
+        }
+        for i in [2 * CHUNK, 2 * CHUNK + 1, 3 * CHUNK, total - 1] {
+            let found = memory.candidates(&sketch(&report(i)).unwrap());
+            let story = format!("{i}-{}", "x".repeat(600));
+            assert!(found.contains(&(1.0, Known::Story(&story))), "article {i}");
+        }
+        // New articles after forgetting are linked and found like the others.
+        memory.remember_story(&sketch(&report(total)).unwrap(), "newest");
+        assert!(memory.candidates(&sketch(&report(total)).unwrap()).contains(&(1.0, Known::Story("newest"))));
+        memory.forget_oldest(0);
+        assert_eq!(memory.sketches(), (total + 1) % CHUNK);
+        memory.forget_oldest(usize::MAX);
+        assert_eq!(memory.sketches(), (total + 1) % CHUNK, "nothing to forget");
     }
 }

@@ -12,13 +12,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use super::document::{from_document, to_document};
 use super::manifest::{FileRecord, Manifest, Payload};
-use super::run_memory::RunMemory;
+use super::run_memory::{Known, RunMemory};
+use super::sketch_journal::{SketchJournal, content_hex};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -57,23 +58,27 @@ struct State {
     /// Whether the index held articles when the run began: only then can a lookup in the
     /// committed index find what this run's own memory does not know.
     preexisting: bool,
-    /// What this run wrote, across its commits.
+    /// What this run wrote, across its commits, and the sketches of the articles committed
+    /// before it (read from the journal when the run first needs them).
     run: RunMemory,
-    /// Whether the run has forgotten the sketches of what it committed (past
-    /// `RUN_MEMORY_LIMIT`): near-duplicate candidates are then looked up in the committed index.
-    stories_forgotten: bool,
+    /// The sketches of every new text, committed with the index.
+    journal: SketchJournal,
+    /// Whether the journal's records are in `run` yet.
+    journal_read: bool,
+    /// Sketches `run` holds before it forgets the oldest half.
+    run_memory: usize,
     since_commit: u64,
     commits: u64,
     /// Sequence number of the commit being prepared: articles entering now are tagged with it.
     next_commit: u64,
 }
 
-/// Sketches a run remembers across commits (about 220 bytes each with their bands and story)
-/// before it forgets them and looks near-duplicate candidates up in the committed index
-/// instead, which is slower (a search and stored documents per article) but bounds memory
-/// however large the corpus. The fingerprints of contents and ids (10 to 20 bytes an article)
-/// are always kept.
-pub const RUN_MEMORY_LIMIT: usize = 2_000_000;
+/// Sketches a run remembers (about 300 bytes each with their bands and story), its own and
+/// those of the index it adds to: past it, at a commit, the oldest are forgotten down to half
+/// of it. A new article is thus grouped with the stories of the last 500,000 to 1,000,000 new
+/// texts, and memory stays bounded however large the corpus. The fingerprints of contents
+/// and ids (10 to 20 bytes an article) are always kept.
+pub const RUN_MEMORY_LIMIT: usize = 1_000_000;
 
 /// Writes files' articles into an index, from many threads.
 pub struct ArticleSink {
@@ -82,7 +87,6 @@ pub struct ArticleSink {
     fields: Fields,
     state: Mutex<State>,
     commit_every: u64,
-    run_memory: usize,
 }
 
 impl ArticleSink {
@@ -104,7 +108,9 @@ impl ArticleSink {
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
-        let next_commit = Payload::parse(payload.as_deref()).commit + 1;
+        let committed = Payload::parse(payload.as_deref());
+        let journal = SketchJournal::open(&index.path, committed.sketches_len)?;
+        let next_commit = committed.commit + 1;
         let state = State {
             searcher: reader.searcher(),
             manifest,
@@ -113,7 +119,9 @@ impl ArticleSink {
             live_ids: HashMap::new(),
             preexisting: reader.searcher().num_docs() > 0,
             run: RunMemory::default(),
-            stories_forgotten: false,
+            journal,
+            journal_read: false,
+            run_memory: run_memory.max(1),
             since_commit: 0,
             commits: 0,
             next_commit,
@@ -124,7 +132,6 @@ impl ArticleSink {
             fields: index.fields,
             state: Mutex::new(state),
             commit_every: commit_every.max(1),
-            run_memory,
         })
     }
 
@@ -187,7 +194,11 @@ impl ArticleSink {
         if state.since_commit == 0 && state.commits > 0 {
             return Ok(());
         }
-        let payload = Payload { journal_len: state.manifest.write_staged()?, commit: state.next_commit };
+        let payload = Payload {
+            journal_len: state.manifest.write_staged()?,
+            commit: state.next_commit,
+            sketches_len: state.journal.write_staged()?,
+        };
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload.to_string());
         prepared.commit()?;
@@ -196,10 +207,9 @@ impl ArticleSink {
         state.live.clear();
         state.live_paths.clear();
         state.live_ids.clear();
-        if state.run.sketches() >= self.run_memory {
-            // The sketches are committed and searchable now.
-            state.run.forget_sketches();
-            state.stories_forgotten = true;
+        if state.run.sketches() >= state.run_memory {
+            let keep = state.run_memory / 2;
+            state.run.forget_oldest(keep);
         }
         state.since_commit = 0;
         state.commits += 1;
@@ -270,6 +280,7 @@ impl Batch<'_> {
             outcome.renamed.push((article.publication.id.clone(), renamed.clone()));
             article.publication.id = renamed;
         }
+        self.read_journal_once()?;
         article.story = self.story_of(&article)?.unwrap_or_else(|| article.publication.id.clone());
         article.added_in = self.state.next_commit;
         outcome.indexed += 1;
@@ -290,36 +301,36 @@ impl Batch<'_> {
                 best = Some((similarity, story.to_string()));
             }
         };
-        for (similarity, story) in self.state.run.candidates(sketch) {
-            consider(similarity, story);
-        }
-        if self.state.preexisting || self.state.stories_forgotten {
-            let any_band: Vec<(Occur, Box<dyn Query>)> = sketch
-                .band_hashes()
-                .map(|band| {
-                    let term = Term::from_field_u64(self.fields.story_bands, u64::from(band));
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            let searcher = &self.state.searcher;
-            // The best-scoring candidates share the most bands: the few worth a closer look.
-            for (_, address) in
-                searcher.search(&BooleanQuery::new(any_band), &TopDocs::with_limit(3).order_by_score())?
-            {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                let Some(candidate) = from_document(self.fields, &doc) else { continue };
-                if matches!(self.state.live.get(&candidate.content_hash), Some(None)) {
-                    continue;
+        for (similarity, known) in self.state.run.candidates(sketch) {
+            match known {
+                Known::Story(story) => consider(similarity, story),
+                // Only a candidate similar enough is worth asking the index about.
+                Known::Committed(content) if similarity >= SAME_STORY => {
+                    if let Some(article) = self.current(&content_hex(content))? {
+                        consider(similarity, &article.story);
+                    }
                 }
-                if let Some(other) = &candidate.sketch {
-                    consider(sketch.similarity(other), &candidate.story);
-                }
+                Known::Committed(_) => {}
             }
         }
         Ok(best.map(|(_, story)| story))
+    }
+
+    /// Puts the sketches of the articles committed before the run into its memory, the first
+    /// time a new text needs them (a run that adds nothing new never reads them).
+    fn read_journal_once(&mut self) -> Result<()> {
+        if self.state.journal_read {
+            return Ok(());
+        }
+        self.state.journal_read = true;
+        if !self.state.preexisting {
+            return Ok(());
+        }
+        let limit = self.state.run_memory / 2;
+        for record in self.state.journal.read_last(limit as u64)? {
+            self.state.run.remember_committed(&record.sketch, record.content);
+        }
+        Ok(())
     }
 
     /// The article with this text as it stands now (this run's changes included).
@@ -382,6 +393,7 @@ impl Batch<'_> {
             && let Some(sketch) = &article.sketch
         {
             run.remember_story(sketch, &article.story);
+            self.state.journal.stage(&content, sketch);
         }
         self.state.live.insert(content, Some(article));
         Ok(())

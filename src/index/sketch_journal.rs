@@ -1,0 +1,189 @@
+//! The sketches of the committed articles, kept beside the index instead of in it, so that a
+//! later run can group its new articles with the stories already indexed.
+//!
+//! They used to be 16 band terms per article in tantivy's term dictionaries: almost every one
+//! unique, they were most of the dictionaries' terms, about a tenth of the indexing time and
+//! 8 MB of a 30,000-article index. Here each new text adds one fixed-size record (its content
+//! hash and its sketch, 80 bytes) to an append-only file, `sketches.journal`, and a run that
+//! needs them reads them back into its [`super::run_memory::RunMemory`].
+//!
+//! Like the manifest, the journal is committed with the index: each commit's payload carries
+//! the journal length it covers, and records past it (a run killed before its commit) are cut
+//! before anything is appended. A record whose article was deleted since stays in the file;
+//! whoever reads it checks that its text is still indexed.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::extract::neardup::{SKETCH_LEN, Sketch};
+
+/// The journal's file name in the index folder.
+pub const SKETCH_JOURNAL: &str = "sketches.journal";
+/// Bytes per record: the content hash's 128 bits, then the sketch's values, little-endian.
+const RECORD: usize = 16 + 2 * SKETCH_LEN;
+
+/// One committed article's text, by its content hash, and its sketch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SketchRecord {
+    /// The article's content hash as a number (the hex text of [`crate::article::content_hash`]).
+    pub content: u128,
+    /// Its near-duplicate sketch.
+    pub sketch: Sketch,
+}
+
+/// The committed journal plus the records staged for the next commit.
+#[derive(Debug)]
+pub struct SketchJournal {
+    path: PathBuf,
+    committed_len: u64,
+    staged: Vec<u8>,
+}
+
+impl SketchJournal {
+    /// The journal of the index in `dir`, of which the last commit covers `committed_len`
+    /// bytes. Fails when the file is shorter than that: the index would have lost the
+    /// sketches of articles it holds.
+    pub fn open(dir: &Path, committed_len: u64) -> Result<Self> {
+        let path = dir.join(SKETCH_JOURNAL);
+        let on_disk = match std::fs::metadata(&path) {
+            Ok(meta) => meta.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        if on_disk < committed_len || !committed_len.is_multiple_of(RECORD as u64) {
+            return Err(Error::io(
+                &path,
+                std::io::Error::other(format!(
+                    "{on_disk} bytes on disk, but the last commit covers {committed_len}: \
+                     the file was truncated or replaced; rebuild the index with --rebuild"
+                )),
+            ));
+        }
+        Ok(SketchJournal { path, committed_len, staged: Vec::new() })
+    }
+
+    /// Records committed before this run.
+    pub fn committed_records(&self) -> u64 {
+        self.committed_len / RECORD as u64
+    }
+
+    /// Stages a new text's record for the next commit. `content` is the hex content hash.
+    pub fn stage(&mut self, content: &str, sketch: &Sketch) {
+        // Every content hash newsdex writes is 32 hex digits; anything else could not be
+        // looked up again, so it has no record.
+        let Ok(number) = u128::from_str_radix(content, 16) else { return };
+        self.staged.extend_from_slice(&number.to_le_bytes());
+        for value in sketch.0 {
+            self.staged.extend_from_slice(&value.to_le_bytes());
+        }
+    }
+
+    /// Appends the staged records, synced to disk, and returns the length that the commit
+    /// including their documents must carry in its payload.
+    pub fn write_staged(&mut self) -> Result<u64> {
+        if self.staged.is_empty() {
+            return Ok(self.committed_len);
+        }
+        let io = |e| Error::io(&self.path, e);
+        let mut file = OpenOptions::new().create(true).append(true).open(&self.path).map_err(io)?;
+        // A killed run may have left records past the committed length: cut them first.
+        file.set_len(self.committed_len).map_err(io)?;
+        file.write_all(&self.staged).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        self.committed_len += self.staged.len() as u64;
+        self.staged.clear();
+        Ok(self.committed_len)
+    }
+
+    /// The last `at_most` committed records, oldest first.
+    pub fn read_last(&self, at_most: u64) -> Result<Vec<SketchRecord>> {
+        let records = self.committed_records();
+        let skip = records.saturating_sub(at_most);
+        if skip == records {
+            return Ok(Vec::new());
+        }
+        let io = |e| Error::io(&self.path, e);
+        let mut file = File::open(&self.path).map_err(io)?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(skip * RECORD as u64)).map_err(io)?;
+        let mut reader = BufReader::with_capacity(1 << 20, file.take((records - skip) * RECORD as u64));
+        let mut out = Vec::with_capacity((records - skip) as usize);
+        let mut record = [0u8; RECORD];
+        for _ in skip..records {
+            reader.read_exact(&mut record).map_err(io)?;
+            out.push(parse_record(&record));
+        }
+        Ok(out)
+    }
+}
+
+fn parse_record(record: &[u8; RECORD]) -> SketchRecord {
+    let content = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
+    let mut sketch = [0u16; SKETCH_LEN];
+    for (value, bytes) in sketch.iter_mut().zip(record[16..].chunks_exact(2)) {
+        *value = u16::from_le_bytes([bytes[0], bytes[1]]);
+    }
+    SketchRecord { content, sketch: Sketch(sketch) }
+}
+
+/// The hex content hash of a record's `content`, as the index stores it.
+pub fn content_hex(content: u128) -> String {
+    format!("{content:032x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::neardup::sketch;
+
+    const HASH_A: &str = "00ff0a0b0c0d0e0f1011121314151617";
+    const HASH_B: &str = "ffffffffffffffffffffffffffffff01";
+
+    fn sketch_of(text: &str) -> Sketch {
+        sketch(text).expect("long enough for a sketch")
+    }
+
+    #[test]
+    fn records_come_back_as_written_and_only_the_committed_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = sketch_of(
+            "Kerry and Lavrov met in Geneva on Friday to agree a ceasefire for Aleppo and the north",
+        );
+        let b = sketch_of(
+            "An aid convoy waited at the Turkish border for a second day as shelling went on nearby",
+        );
+        let mut journal = SketchJournal::open(dir.path(), 0).unwrap();
+        journal.stage(HASH_A, &a);
+        let first = journal.write_staged().unwrap();
+        assert_eq!(first, RECORD as u64);
+        // A run that stages a record and dies before its commit: the next open ignores it,
+        // and the next append cuts it.
+        journal.stage(HASH_B, &b);
+        journal.write_staged().unwrap();
+        let mut resumed = SketchJournal::open(dir.path(), first).unwrap();
+        assert_eq!(resumed.committed_records(), 1);
+        let read = resumed.read_last(10).unwrap();
+        assert_eq!(
+            read,
+            [SketchRecord { content: u128::from_str_radix(HASH_A, 16).unwrap(), sketch: a.clone() }]
+        );
+        assert_eq!(content_hex(read[0].content), HASH_A);
+        resumed.stage(HASH_B, &b);
+        let second = resumed.write_staged().unwrap();
+        assert_eq!(second, 2 * RECORD as u64);
+        let both = SketchJournal::open(dir.path(), second).unwrap();
+        let contents: Vec<String> =
+            both.read_last(10).unwrap().iter().map(|r| content_hex(r.content)).collect();
+        assert_eq!(contents, [HASH_A, HASH_B]);
+        assert_eq!(both.read_last(1).unwrap()[0].sketch, b);
+        assert!(both.read_last(0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_journal_shorter_than_its_commit_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = SketchJournal::open(dir.path(), RECORD as u64).unwrap_err().to_string();
+        assert!(error.contains(SKETCH_JOURNAL) && error.contains("--rebuild"), "{error}");
+    }
+}
