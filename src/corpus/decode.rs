@@ -116,12 +116,13 @@ fn western_unless_other_script(guess: &'static Encoding) -> &'static Encoding {
 
 /// Rejects decoded text that is mostly control characters: binary data that had no NUL.
 fn checked_text(text: String, from: Option<&'static str>) -> Result<(String, Option<&'static str>), Skip> {
-    let sample: Vec<char> = text.chars().take(SNIFF_BYTES).collect();
-    let control = sample
-        .iter()
-        .filter(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || **c == '\u{fffd}')
-        .count();
-    if !sample.is_empty() && control * 10 > sample.len() {
+    let (mut sampled, mut control) = (0, 0);
+    for c in text.chars().take(SNIFF_BYTES) {
+        sampled += 1;
+        control +=
+            usize::from((c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}');
+    }
+    if sampled > 0 && control * 10 > sampled {
         return Err(Skip::Binary);
     }
     Ok((text, from))

@@ -156,14 +156,24 @@ impl Boilerplate {
             return None;
         }
         let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-        let lower = trimmed[line_start..].to_ascii_lowercase();
+        let line = &trimmed[line_start..];
         self.rules
             .trailing_parentheses
             .iter()
-            .filter_map(|p| lower.rfind(p.as_str()))
+            .filter_map(|p| rfind_ignore_ascii_case(line, p))
             .min()
             .map(|start| line_start + start)
     }
+}
+
+/// Where `needle` last occurs in `haystack`, ASCII letters compared case-insensitively (what
+/// `rfind` on a lower-cased copy finds, for a lower-case needle, without making the copy).
+fn rfind_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else { return Some(hay.len()) };
+    (0..=hay.len().checked_sub(needle.len())?).rev().find(|&i| {
+        hay[i].eq_ignore_ascii_case(&first) && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+    })
 }
 
 #[cfg(test)]
@@ -233,5 +243,23 @@ mod tests {
         let boilerplate = Boilerplate::builtin().unwrap();
         let line = format!("Sign up {}", "word ".repeat(80));
         assert!(boilerplate.split(None, &line).1.is_empty());
+    }
+
+    #[test]
+    fn the_case_insensitive_search_finds_what_rfind_on_a_lower_cased_copy_finds() {
+        let lines = [
+            "Shares fell. (Reporting by A; Editing by B) (reporting by C)",
+            "İSTANBUL (REPORTING BY Ayşe) ĞÜŞ (Editing by Tom)",
+            "no credit here (at all)",
+            "(reporting by",
+            "(reporting b",
+            "",
+        ];
+        for line in lines {
+            for needle in ["(reporting by", "(editing by", "(", "ayşe", ""] {
+                let expected = line.to_ascii_lowercase().rfind(needle);
+                assert_eq!(rfind_ignore_ascii_case(line, needle), expected, "{needle:?} in {line:?}");
+            }
+        }
     }
 }

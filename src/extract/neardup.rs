@@ -38,22 +38,24 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`word_hash`] of an ASCII word: the same bytes, without decoding characters.
+fn ascii_word_hash(word: &[u8]) -> u64 {
+    word.iter()
+        .fold(FNV_OFFSET, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
+}
+
 fn word_hash(word: &str) -> u64 {
     // FNV-1a over the lower-cased word: stable across runs and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     if word.is_ascii() {
-        // The same bytes as the general path, without decoding characters.
-        for b in word.bytes() {
-            h ^= u64::from(b.to_ascii_lowercase());
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        return h;
+        return ascii_word_hash(word.as_bytes());
     }
+    let mut h: u64 = FNV_OFFSET;
     for c in word.chars().flat_map(char::to_lowercase) {
         let mut buf = [0u8; 4];
         for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
     h
@@ -75,12 +77,22 @@ pub fn sketch(text: &str) -> Option<Sketch> {
 /// The sketch of several texts read one after the other (title, then body), without joining
 /// them into a new string.
 pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
-    let words: Vec<u64> = parts
-        .iter()
-        .flat_map(|part| part.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .map(|w| mix(word_hash(w)))
-        .collect();
+    let mut words: Vec<u64> = Vec::new();
+    for part in parts {
+        // For ASCII text, letters and digits are the ASCII ones: split bytes, not characters.
+        if part.is_ascii() {
+            let split = part.as_bytes().split(|b| !b.is_ascii_alphanumeric());
+            words.extend(split.filter(|w| !w.is_empty()).map(|w| mix(ascii_word_hash(w))));
+        } else {
+            let split = part.split(|c: char| !c.is_alphanumeric());
+            words.extend(split.filter(|w| !w.is_empty()).map(|w| mix(word_hash(w))));
+        }
+    }
+    sketch_of_words(&words)
+}
+
+/// The sketch of a text's words, each hashed by [`word_hash`] and mixed.
+fn sketch_of_words(words: &[u64]) -> Option<Sketch> {
     if words.len() < 2 * SHINGLE {
         return None;
     }
@@ -210,5 +222,18 @@ mod tests {
     fn short_texts_have_no_sketch() {
         assert!(sketch(STORY).is_some());
         assert_eq!(sketch("Too short to compare."), None);
+    }
+
+    #[test]
+    fn ascii_text_splits_into_the_words_the_general_path_finds() {
+        let text =
+            "Kerry's 13-hour talks in GENEVA ended at 02:00; the U.S. and Russia agreed\ta plan.\u{b}End";
+        let general: Vec<u64> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| mix(word_hash(w)))
+            .collect();
+        assert_eq!(sketch(text), sketch_of_words(&general));
+        assert!(sketch(text).is_some());
     }
 }
