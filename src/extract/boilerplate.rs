@@ -171,9 +171,16 @@ impl Boilerplate {
 fn rfind_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
     let Some(&first) = needle.first() else { return Some(hay.len()) };
-    (0..=hay.len().checked_sub(needle.len())?).rev().find(|&i| {
-        hay[i].eq_ignore_ascii_case(&first) && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
-    })
+    // Candidates start before `end`; each is found by its first byte, in either case.
+    let mut end = hay.len().checked_sub(needle.len())? + 1;
+    while let Some(i) = memchr::memrchr2(first.to_ascii_lowercase(), first.to_ascii_uppercase(), &hay[..end])
+    {
+        if hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(i);
+        }
+        end = i;
+    }
+    None
 }
 
 #[cfg(test)]
