@@ -187,7 +187,8 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 256, value_name = "MB")]
     pub heap_mb: usize,
 
-    /// Parsing threads (0: one per core).
+    /// Parsing threads (0: one per core); the index writer gets a third as many besides (at
+    /// least one), as many with --no-entities.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 
