@@ -30,7 +30,8 @@ struct Rules {
 #[derive(Debug)]
 pub struct Boilerplate {
     rules: Rules,
-    learned: OnceLock<HashSet<(String, u64)>>,
+    /// The learned lines' keys, by source.
+    learned: OnceLock<HashMap<String, HashSet<u64>>>,
 }
 
 /// Counts, per source, in how many articles each line appears.
@@ -39,8 +40,22 @@ pub struct LineStats {
     per_source: HashMap<String, (u32, HashMap<u64, u32>)>,
 }
 
+/// The line lower-cased, its words joined by single spaces.
 fn normalised(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    if !line.is_ascii() || line.contains('\u{b}') {
+        return line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    }
+    // ASCII without a vertical tab (the one ASCII space split_ascii_whitespace does not know):
+    // the same text built in one pass.
+    let mut text = String::with_capacity(line.len());
+    for word in line.split_ascii_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text.make_ascii_lowercase();
+    text
 }
 
 fn line_key(normalised_line: &str) -> u64 {
@@ -95,18 +110,21 @@ impl Boilerplate {
         let rules = &self.rules;
         let learned = self.learned.get_or_init(|| {
             let stats = gather();
-            let mut set = HashSet::new();
+            let mut learned: HashMap<String, HashSet<u64>> = HashMap::new();
             for (source, (articles, lines)) in &stats.per_source {
                 let need = (rules.learn_min_share * f64::from(*articles)).ceil() as u32;
-                for (key, n) in lines {
-                    if *n >= rules.learn_min_articles.max(need) {
-                        set.insert((source.clone(), *key));
-                    }
+                let keys: HashSet<u64> = lines
+                    .iter()
+                    .filter(|(_, n)| **n >= rules.learn_min_articles.max(need))
+                    .map(|(k, _)| *k)
+                    .collect();
+                if !keys.is_empty() {
+                    learned.insert(source.clone(), keys);
                 }
             }
-            set
+            learned
         });
-        learned.len()
+        learned.values().map(HashSet::len).sum()
     }
 
     /// Splits `body` into the story and its furniture.
@@ -145,7 +163,8 @@ impl Boilerplate {
         }
         self.learned
             .get()
-            .is_some_and(|set| set.contains(&(source.unwrap_or("").to_string(), line_key(&text))))
+            .and_then(|learned| learned.get(source.unwrap_or("")))
+            .is_some_and(|keys| keys.contains(&line_key(&text)))
     }
 
     /// Where a credit in parentheses closing the body starts: on its last line, matched
@@ -267,6 +286,16 @@ mod tests {
                 let expected = line.to_ascii_lowercase().rfind(needle);
                 assert_eq!(rfind_ignore_ascii_case(line, needle), expected, "{needle:?} in {line:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_normalise_alike_by_bytes_and_by_characters() {
+        for line in
+            ["  Sign UP\tfor our  Newsletter ", "a\u{b}B  c", "", "   ", "ÉTAT  Major\u{a0}Σ", "Reuters"]
+        {
+            let general = line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            assert_eq!(normalised(line), general, "{line:?}");
         }
     }
 }
