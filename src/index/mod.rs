@@ -7,6 +7,7 @@ pub mod manifest;
 mod read_directory;
 mod run_memory;
 pub mod schema;
+mod seen;
 mod sink;
 mod sketch_journal;
 mod stem_cache;

@@ -1,6 +1,6 @@
 //! What an indexing run remembers of the articles it wrote, across its commits: enough to know
-//! when a lookup in the committed index is needed (sets of 32-bit fingerprints of the contents
-//! and ids it wrote), and to find near-duplicate candidates without one. Nothing is allocated
+//! when a lookup in the committed index is needed (a Bloom filter each of the contents and ids
+//! it wrote, [`super::seen`]), and to find near-duplicate candidates without one. Nothing is allocated
 //! per article, and nothing grows by copying everything it holds:
 //! - sketches (32 values of 16 bits) in fixed-size chunks;
 //! - the LSH bands as one table of chain heads per band, indexed by the band hash's low bits,
@@ -18,12 +18,10 @@
 //!
 //! About 220 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
 //! 64 heads (16 bands of a 4-byte bucket for one to two slots), the story (most often the
-//! article's id, 20 to 60 bytes) and 12 for where it is, 10 to 20 for the two sets.
+//! article's id, 20 to 60 bytes) and 12 for where it is; and the two filters, 8 MiB each
+//! whatever the number of articles.
 
-use std::hash::{BuildHasher, BuildHasherDefault};
-
-use rustc_hash::FxHashSet;
-
+use super::seen::Seen;
 use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
 
 const NONE: u32 = u32::MAX;
@@ -87,11 +85,9 @@ pub enum Known<'a> {
 /// The run's memory of what it wrote.
 #[derive(Default)]
 pub struct RunMemory {
-    /// Fingerprints of the contents and ids written: a fingerprint shared by a new key and an
-    /// old one (about once in 4,000 lookups after a million articles, 10^6 / 2^32) costs a
-    /// lookup in the committed index, which answers exactly.
-    contents: FxHashSet<u32>,
-    ids: FxHashSet<u32>,
+    /// The contents and ids written.
+    contents: Seen,
+    ids: Seen,
     /// Chain heads, `BANDS` tables of `per_band` buckets: the last slot whose hash for the
     /// band falls in each bucket.
     heads: Vec<u32>,
@@ -106,27 +102,22 @@ pub struct RunMemory {
     committed: Vec<u128>,
 }
 
-/// 32 bits of a 64-bit hash of `text`.
-fn fingerprint(text: &str) -> u32 {
-    (BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text) >> 32) as u32
-}
-
 impl RunMemory {
     /// Whether the run may have written an article with this content hash: false means it
     /// did not, true that the committed index must be asked.
     pub fn may_know_content(&self, content: &str) -> bool {
-        self.contents.contains(&fingerprint(content))
+        self.contents.may_contain(content)
     }
 
     /// Whether the run may have written an article under this id (as for contents).
     pub fn may_know_id(&self, id: &str) -> bool {
-        self.ids.contains(&fingerprint(id))
+        self.ids.may_contain(id)
     }
 
     /// Notes an article written under `id` with text `content`.
     pub fn remember_written(&mut self, id: &str, content: &str) {
-        self.ids.insert(fingerprint(id));
-        self.contents.insert(fingerprint(content));
+        self.ids.insert(id);
+        self.contents.insert(content);
     }
 
     /// Notes a new article's sketch and story.
@@ -287,7 +278,7 @@ mod tests {
         }
         assert!((0..50_000).all(|n| memory.may_know_id(&format!("reuters/2016/04/{n}"))));
         assert!((0..50_000).all(|n| memory.may_know_content(&format!("{n:064x}"))));
-        // 32-bit fingerprints of 50,000 keys: a stranger matches one about once in 86,000.
+        // 50,000 keys in the filters: a stranger passes about once in 10^8.
         let strangers =
             (50_000..60_000).filter(|n| memory.may_know_id(&format!("reuters/2016/04/{n}"))).count();
         assert!(strangers <= 2, "{strangers} unknown ids taken for known ones");
