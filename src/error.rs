@@ -44,9 +44,10 @@ pub enum Error {
     )]
     Locked(PathBuf),
 
-    /// A failure of the file system.
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// A failure of the file system. The I/O error is part of the message, not a separate
+    /// cause, so that the report at the edge does not print it twice.
+    #[error("{path}: {cause}")]
+    Io { path: PathBuf, cause: std::io::Error },
 
     /// The run was stopped by the user (Ctrl-C); what was done is committed.
     #[error("interrupted")]
@@ -63,6 +64,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Wraps an I/O error with the path it happened on, which std's errors leave out.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), cause: source }
     }
 }

@@ -143,3 +143,20 @@ fn versions_indexed_by_a_later_run_join_the_story_already_indexed() {
     one_run.index(&one_run.corpus(), &[]);
     assert_eq!(stories(&one_run), stories(&env), "three runs and one give the same stories");
 }
+
+/// A sketch journal cut shorter than the index's last commit says (a disk restored from an
+/// older backup, a hand-deleted file) stops the run with one clear line, before it writes.
+#[test]
+fn a_truncated_sketch_journal_is_named_and_nothing_is_written() {
+    let env = Env::new();
+    write_versions(&env);
+    env.index(&env.corpus(), &[]);
+    std::fs::write(env.index_path().join("sketches.journal"), b"").unwrap();
+    env.write("later.json", r#"{"title":"Talks resume","text":"Diplomats met again in Geneva on Monday to discuss the ceasefire and aid deliveries to Aleppo.","date":"2016-09-13"}"#);
+    let run = env.run(&["index", env.corpus().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let line = run.stderr.lines().find(|l| l.contains("sketches.journal")).expect("the file is named");
+    assert!(line.contains("--rebuild"), "{line}");
+    assert_eq!(run.stderr.matches("the last commit covers").count(), 1, "said once: {}", run.stderr);
+    assert_eq!(env.search(&["ceasefire"]).jsonl().len(), 4, "the index is as it was");
+}
