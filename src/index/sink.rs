@@ -73,11 +73,11 @@ struct State {
     next_commit: u64,
 }
 
-/// Sketches a run remembers (about 300 bytes each with their bands and story), its own and
+/// Sketches a run remembers (about 220 bytes each with their bands and story), its own and
 /// those of the index it adds to: past it, at a commit, the oldest are forgotten down to half
 /// of it. A new article is thus grouped with the stories of the last 500,000 to 1,000,000 new
-/// texts, and memory stays bounded however large the corpus. The fingerprints of contents
-/// and ids (10 to 20 bytes an article) are always kept.
+/// texts, and memory stays bounded however large the corpus (the contents and ids written
+/// are kept in filters of a fixed size).
 pub const RUN_MEMORY_LIMIT: usize = 1_000_000;
 
 /// Writes files' articles into an index, from many threads.
