@@ -120,20 +120,16 @@ impl RunMemory {
         self.contents.insert(content);
     }
 
-    /// Notes a new article's sketch and story.
-    pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
-        self.push_slot(sketch, story);
-    }
-
     /// Notes the sketch of an article committed before the run (read from the sketch
-    /// journal), before any of the run's own.
+    /// journal), before any of the run's own: its story is the index's to say.
     pub fn remember_committed(&mut self, sketch: &Sketch, content: u128) {
         debug_assert_eq!(self.committed.len(), self.sketches.rows, "committed slots come first");
         self.committed.push(content);
-        self.push_slot(sketch, "");
+        self.remember_story(sketch, "");
     }
 
-    fn push_slot(&mut self, sketch: &Sketch, story: &str) {
+    /// Notes a new article's sketch and story.
+    pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
         let slot = self.sketches.rows;
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
