@@ -327,10 +327,8 @@ impl Batch<'_> {
             return Ok(());
         }
         let limit = self.state.run_memory / 2;
-        for record in self.state.journal.read_last(limit as u64)? {
-            self.state.run.remember_committed(&record.sketch, record.content);
-        }
-        Ok(())
+        let State { journal, run, .. } = &mut *self.state;
+        journal.visit_last(limit as u64, |record| run.remember_committed(&record.sketch, record.content))
     }
 
     /// The article with this text as it stands now (this run's changes included).

@@ -97,24 +97,24 @@ impl SketchJournal {
         Ok(self.committed_len)
     }
 
-    /// The last `at_most` committed records, oldest first.
-    pub fn read_last(&self, at_most: u64) -> Result<Vec<SketchRecord>> {
+    /// Hands the last `at_most` committed records to `visit`, oldest first, one at a time (a
+    /// million of them would take 80 MB at once).
+    pub fn visit_last(&self, at_most: u64, mut visit: impl FnMut(SketchRecord)) -> Result<()> {
         let records = self.committed_records();
         let skip = records.saturating_sub(at_most);
         if skip == records {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let io = |e| Error::io(&self.path, e);
         let mut file = File::open(&self.path).map_err(io)?;
         std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(skip * RECORD as u64)).map_err(io)?;
         let mut reader = BufReader::with_capacity(1 << 20, file.take((records - skip) * RECORD as u64));
-        let mut out = Vec::with_capacity((records - skip) as usize);
         let mut record = [0u8; RECORD];
         for _ in skip..records {
             reader.read_exact(&mut record).map_err(io)?;
-            out.push(parse_record(&record));
+            visit(parse_record(&record));
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -140,6 +140,12 @@ mod tests {
     const HASH_A: &str = "00ff0a0b0c0d0e0f1011121314151617";
     const HASH_B: &str = "ffffffffffffffffffffffffffffff01";
 
+    fn read_last(journal: &SketchJournal, at_most: u64) -> Vec<SketchRecord> {
+        let mut out = Vec::new();
+        journal.visit_last(at_most, |record| out.push(record)).unwrap();
+        out
+    }
+
     fn sketch_of(text: &str) -> Sketch {
         sketch(text).expect("long enough for a sketch")
     }
@@ -163,7 +169,7 @@ mod tests {
         journal.write_staged().unwrap();
         let mut resumed = SketchJournal::open(dir.path(), first).unwrap();
         assert_eq!(resumed.committed_records(), 1);
-        let read = resumed.read_last(10).unwrap();
+        let read = read_last(&resumed, 10);
         assert_eq!(
             read,
             [SketchRecord { content: u128::from_str_radix(HASH_A, 16).unwrap(), sketch: a.clone() }]
@@ -173,11 +179,10 @@ mod tests {
         let second = resumed.write_staged().unwrap();
         assert_eq!(second, 2 * RECORD as u64);
         let both = SketchJournal::open(dir.path(), second).unwrap();
-        let contents: Vec<String> =
-            both.read_last(10).unwrap().iter().map(|r| content_hex(r.content)).collect();
+        let contents: Vec<String> = read_last(&both, 10).iter().map(|r| content_hex(r.content)).collect();
         assert_eq!(contents, [HASH_A, HASH_B]);
-        assert_eq!(both.read_last(1).unwrap()[0].sketch, b);
-        assert!(both.read_last(0).unwrap().is_empty());
+        assert_eq!(read_last(&both, 1)[0].sketch, b);
+        assert!(read_last(&both, 0).is_empty());
     }
 
     #[test]
