@@ -9,7 +9,7 @@
 //! the documents that commit did not include, so the manifest and the index can never
 //! disagree.
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ use flate2::Compression;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 
+use super::known_files::{FAR_MTIME, Known, KnownFiles, path_key};
 use crate::error::{Error, Result};
 
 /// The journal's file name in the index folder.
@@ -40,40 +41,21 @@ pub struct FileRecord {
 /// The committed manifest plus the records staged for the next commit.
 ///
 /// Memory holds only the files committed before this run, compactly, each with whether this
-/// run has met it: a file new to this run is walked once, so its record only goes to the
-/// journal. A first run over a million files thus keeps no per-file memory here.
+/// run has met it (see [`KnownFiles`]): a file new to this run is walked once, so its record
+/// only goes to the journal. A first run over a million files thus keeps no per-file memory
+/// here.
 #[derive(Debug)]
 pub struct Manifest {
     path: PathBuf,
-    files: HashMap<Box<str>, Known>,
+    files: KnownFiles,
     /// Files this run added (committed), on top of `files`.
     added: usize,
     staged: Vec<(String, Option<FileRecord>)>,
     committed_len: u64,
 }
 
-/// A committed record as memory keeps it, in 40 bytes: the hash as two numbers (a `u128`
-/// aligns the record to 16 bytes, and an `Option` of one took 32), the modification time in
-/// 64 bits. The 64-byte record it replaces took 64 MiB more to re-index a million files.
-#[derive(Debug, Clone, Copy)]
-struct Known {
-    size: u64,
-    /// Nanoseconds since the epoch; [`FAR_MTIME`] for a time outside the years 1678 to 2261,
-    /// which then matches no file's and has the file read again (and its bytes compared).
-    mtime_ns: i64,
-    /// The 128-bit file hash, high half first; meaningful only when `hashed`.
-    hash: [u64; 2],
-    articles: u32,
-    /// False for a file recorded without a hash (skipped as unreadable text).
-    hashed: bool,
-    /// Whether this run has walked the file.
-    seen: bool,
-}
-
-/// The stand-in for a modification time too far from 1970 for 64 bits of nanoseconds.
-const FAR_MTIME: i64 = i64::MIN;
-
 impl Known {
+    /// The record as memory keeps it; `None` for a hash that is not 32 hex digits.
     fn new(record: &FileRecord) -> Option<Known> {
         let (hash, hashed) = match record.hash.as_str() {
             "" => (0, false),
@@ -106,39 +88,40 @@ impl Manifest {
     pub fn load(dir: &Path, payload: Option<&str>) -> Result<Self> {
         let path = dir.join(JOURNAL);
         let committed_len = Payload::parse(payload).journal_len;
-        let mut files = HashMap::new();
-        if committed_len > 0 {
-            let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
-            let reader = BufReader::new(MultiGzDecoder::new(BufReader::new(file.take(committed_len))));
-            for (n, line) in reader.lines().enumerate() {
-                let line = line.map_err(|e| Error::io(&path, e))?;
-                let bad = || Error::Config {
-                    file: path.display().to_string(),
-                    reason: format!("line {}: not a manifest record", n + 1),
-                };
-                let (file_path, record) = parse_line(&line).ok_or_else(bad)?;
-                match record {
-                    Some(r) => files.insert(file_path.into_boxed_str(), Known::new(&r).ok_or_else(bad)?),
-                    None => files.remove(file_path.as_str()),
-                };
-            }
-        }
+        let mut records = Vec::new();
+        read_journal(&path, committed_len, |line, file_path, record| {
+            let known = match record {
+                Some(r) => Some(Known::new(&r).ok_or_else(|| not_a_record(&path, line))?),
+                None => None,
+            };
+            records.push((path_key(&file_path), known));
+            Ok(())
+        })?;
+        let files = KnownFiles::from_journal_order(records)?;
         Ok(Manifest { path, files, added: 0, staged: Vec::new(), committed_len })
     }
 
     /// The record of `path` committed before this run, marking the file as met by this run.
     pub fn check_in(&mut self, path: &str) -> Option<FileRecord> {
-        let known = self.files.get_mut(path)?;
+        let known = self.files.get_mut(path_key(path))?;
         known.seen = true;
         Some(known.record())
     }
 
-    /// Files committed before this run that it has not met (nor removed), sorted.
-    pub fn unseen_paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> =
-            self.files.iter().filter(|(_, k)| !k.seen).map(|(p, _)| p.to_string()).collect();
-        paths.sort();
-        paths
+    /// Files committed before this run that it has not met (nor removed), of those whose path
+    /// is `wanted`, sorted. Memory holds keys, not paths: the paths are read back from the
+    /// journal, when some file was not met.
+    pub fn unseen_paths(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+        let mut paths = BTreeSet::new();
+        if self.files.unseen().next().is_some() {
+            read_journal(&self.path, self.committed_len, |_, file_path, record| {
+                if record.is_some() && wanted(&file_path) && self.files.is_unseen(path_key(&file_path)) {
+                    paths.insert(file_path);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(paths.into_iter().collect())
     }
 
     /// Files in the committed manifest.
@@ -174,15 +157,14 @@ impl Manifest {
         let mut text = String::new();
         for (path, record) in self.staged.drain(..) {
             text.push_str(&format_line(&path, record.as_ref()));
-            match (self.files.get_mut(path.as_str()), record) {
+            let key = path_key(&path);
+            match (self.files.get_mut(key), record) {
                 (Some(known), Some(r)) => {
                     let seen = known.seen;
                     *known = Known::new(&r).expect("records are made from file hashes");
                     known.seen = seen;
                 }
-                (Some(_), None) => {
-                    self.files.remove(path.as_str());
-                }
+                (Some(_), None) => self.files.remove(key),
                 (None, Some(_)) => self.added += 1,
                 (None, None) => self.added = self.added.saturating_sub(1),
             }
@@ -249,6 +231,30 @@ fn unescape(path: &str) -> String {
     path.replace("%0D", "\r").replace("%0A", "\n").replace("%09", "\t").replace("%25", "%")
 }
 
+/// Calls `each` with the line number, path and record (`None`: removed) of each record in
+/// the first `len` bytes of the journal at `path`, in the order they were written.
+fn read_journal(
+    path: &Path,
+    len: u64,
+    mut each: impl FnMut(usize, String, Option<FileRecord>) -> Result<()>,
+) -> Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = BufReader::new(MultiGzDecoder::new(BufReader::new(file.take(len))));
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(path, e))?;
+        let (file_path, record) = parse_line(&line).ok_or_else(|| not_a_record(path, n + 1))?;
+        each(n + 1, file_path, record)?;
+    }
+    Ok(())
+}
+
+fn not_a_record(path: &Path, line: usize) -> Error {
+    Error::Config { file: path.display().to_string(), reason: format!("line {line}: not a manifest record") }
+}
+
 fn format_line(path: &str, record: Option<&FileRecord>) -> String {
     match record {
         Some(r) => format!("+\t{}\t{}\t{}\t{}\t{}\n", escape(path), r.size, r.mtime_ns, r.hash, r.articles),
@@ -310,10 +316,10 @@ mod tests {
                 .to_string();
         assert_eq!(Payload::parse(Some(&payload)).commit, 2);
         // Only what the run found committed stays in memory: "e.txt" is in the journal alone.
-        assert_eq!(resumed.unseen_paths(), ["c.txt"]);
+        assert_eq!(resumed.unseen_paths(|_| true).unwrap(), ["c.txt"]);
         assert_eq!(resumed.len(), 3);
         let reloaded = Manifest::load(dir.path(), Some(&payload)).unwrap();
-        assert_eq!(reloaded.unseen_paths(), ["a\tb.txt", "c.txt", "e.txt"]);
+        assert_eq!(reloaded.unseen_paths(|_| true).unwrap(), ["a\tb.txt", "c.txt", "e.txt"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! tantivy.
 
 pub mod document;
+mod known_files;
 pub mod manifest;
 mod read_directory;
 mod run_memory;

@@ -144,10 +144,10 @@ impl ArticleSink {
         self.state().manifest.check_in(path)
     }
 
-    /// Files committed before this run that the run has not met, sorted: gone, or outside
-    /// its roots.
-    pub fn unseen_paths(&self) -> Vec<String> {
-        self.state().manifest.unseen_paths()
+    /// Files committed before this run that the run has not met, of those whose path is
+    /// `wanted` (under the run's roots), sorted: gone.
+    pub fn unseen_paths(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+        self.state().manifest.unseen_paths(wanted)
     }
 
     /// Replaces everything `path` contributed with `articles`, and records the file.

@@ -144,7 +144,7 @@ fn handle_gone_files(
     reporter: &dyn Reporter,
 ) -> Result<()> {
     let under_roots = |path: &str| job.roots.iter().any(|root| Path::new(path).starts_with(root));
-    let gone = sink.unseen_paths().into_iter().filter(|p| under_roots(p));
+    let gone = sink.unseen_paths(under_roots)?;
     for path in gone {
         if job.prune {
             sink.remove_file(&path)?;
