@@ -158,3 +158,38 @@ fn articles_written_over_many_commits_survive_the_merges_and_a_second_run() {
     assert_eq!(env.search(&["w5"]).code, 1, "the old version is gone");
     assert_eq!(env.search(&["council"]).jsonl().len(), 40);
 }
+
+#[test]
+fn files_parsed_while_another_thread_commits_are_indexed_and_counted_once() {
+    // Committing after every file on two threads, one thread's files wait while the other
+    // commits, then go in: none may be lost, indexed twice or counted twice.
+    let run_over = |extra: &[&str]| {
+        let env = Env::new();
+        for i in 0..300 {
+            let text = match i % 10 {
+                0 => "Harbour report\n\nThe same wire copy about the harbour, filed again.".to_string(),
+                _ => format!("Report number {i}\n\nThe council of town {i} met about item t{i}."),
+            };
+            env.write(&format!("d{}/f{i:03}.txt", i % 7), text);
+        }
+        let run = env.index(&env.corpus(), &[&["--threads", "2"], extra].concat());
+        // The summary, without the warnings, the time, the folder and the number of commits.
+        let summary: Vec<String> = run
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("warning:") && !l.starts_with("index:") && !l.contains(" commit"))
+            .map(|l| l.split(" in ").next().unwrap_or(l).to_string())
+            .collect();
+        let duplicate_warnings = run.stderr.lines().filter(|l| l.contains("exact duplicate of")).count();
+        let council = env.run(&["search", "council", "--format", "jsonl", "--limit", "1000"]).jsonl().len();
+        (summary, duplicate_warnings, council, content(&env))
+    };
+    let (summary, warnings, council, articles) = run_over(&["--commit-every", "1"]);
+    assert_eq!(summary[0], "indexed 271 articles from 300 files (18 KB)", "{summary:?}");
+    assert!(summary.contains(&"  without date: 271, without source: 271".to_string()), "{summary:?}");
+    assert!(summary.contains(&"  exact duplicates: 29 (indexed once, every publication kept)".to_string()));
+    assert_eq!((warnings, council, articles.len()), (29, 270, 271));
+    assert_eq!(articles.iter().map(|(_, paths)| paths.len()).max(), Some(30), "the copies are one article");
+    let once = run_over(&[]);
+    assert!(once.0 == summary && once.3 == articles, "one commit gives the same index and counts");
+}

@@ -9,6 +9,7 @@
 //!   killed run loses at most the work since its last commit, and the next run redoes it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use tantivy::collector::TopDocs;
@@ -48,7 +49,6 @@ pub struct Committed {
 /// State shared by the parsing threads, guarded by one mutex.
 struct State {
     searcher: Searcher,
-    manifest: Manifest,
     /// Articles written or deleted (`None`) since the last commit, by content hash.
     live: HashMap<String, Option<Article>>,
     /// Paths of the publications of `live` articles, to the articles' content hashes.
@@ -86,7 +86,12 @@ pub struct ArticleSink {
     reader: IndexReader,
     fields: Fields,
     state: Mutex<State>,
+    /// Apart from `state`, so that a parsing thread can look its next file up while a commit
+    /// holds `state` (taken after `state` when both are needed).
+    manifest: Mutex<Manifest>,
     commit_every: u64,
+    /// Set while a commit is under way.
+    committing: AtomicBool,
 }
 
 impl ArticleSink {
@@ -113,7 +118,6 @@ impl ArticleSink {
         let next_commit = committed.commit + 1;
         let state = State {
             searcher: reader.searcher(),
-            manifest,
             live: HashMap::new(),
             live_paths: HashMap::new(),
             live_ids: HashMap::new(),
@@ -131,7 +135,9 @@ impl ArticleSink {
             reader,
             fields: index.fields,
             state: Mutex::new(state),
+            manifest: Mutex::new(manifest),
             commit_every: commit_every.max(1),
+            committing: AtomicBool::new(false),
         })
     }
 
@@ -139,15 +145,19 @@ impl ArticleSink {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn manifest(&self) -> std::sync::MutexGuard<'_, Manifest> {
+        self.manifest.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The record of `path` committed before this run, noting that the run met the file.
     pub fn check_in(&self, path: &str) -> Option<FileRecord> {
-        self.state().manifest.check_in(path)
+        self.manifest().check_in(path)
     }
 
     /// Files committed before this run that the run has not met, of those whose path is
     /// `wanted` (under the run's roots), sorted: gone.
     pub fn unseen_paths(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
-        self.state().manifest.unseen_paths(wanted)
+        self.manifest().unseen_paths(wanted)
     }
 
     /// Replaces everything `path` contributed with `articles`, and records the file.
@@ -159,14 +169,14 @@ impl ArticleSink {
         for article in articles {
             Batch { fields: &self.fields, writer: &writer, state: &mut state }.add(article, &mut outcome)?;
         }
-        state.manifest.stage(path.to_string(), record);
+        self.manifest().stage(path.to_string(), record);
         state.since_commit += outcome.indexed + 1;
         Ok(outcome)
     }
 
     /// Records a file whose bytes did not change although its modification time did.
     pub fn touch_file(&self, path: &str, record: FileRecord) {
-        self.state().manifest.stage(path.to_string(), record);
+        self.manifest().stage(path.to_string(), record);
     }
 
     /// Removes everything `path` contributed, and forgets the file.
@@ -174,28 +184,43 @@ impl ArticleSink {
         let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
         Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path)?;
-        state.manifest.stage_removal(path.to_string());
+        self.manifest().stage_removal(path.to_string());
         state.since_commit += 1;
         Ok(())
     }
 
-    /// Commits when `commit_every` articles or files have been handed in since the last one.
-    pub fn commit_if_due(&self) -> Result<()> {
-        if self.state().since_commit >= self.commit_every {
+    /// Commits when `commit_every` articles or files have been handed in since the last one;
+    /// says whether it did.
+    pub fn commit_if_due(&self) -> Result<bool> {
+        // A commit under way holds `state`: the thread that runs it checks again after.
+        let due = !self.committing() && self.state().since_commit >= self.commit_every;
+        if due {
             self.commit_now()?;
         }
-        Ok(())
+        Ok(due)
+    }
+
+    /// Whether a commit is under way: a file handed in now waits until it ends.
+    pub fn committing(&self) -> bool {
+        self.committing.load(Ordering::Relaxed)
     }
 
     /// Commits documents and manifest records together.
     pub fn commit_now(&self) -> Result<()> {
+        self.committing.store(true, Ordering::Relaxed);
+        let committed = self.commit_under_locks();
+        self.committing.store(false, Ordering::Relaxed);
+        committed
+    }
+
+    fn commit_under_locks(&self) -> Result<()> {
         let mut writer = self.writer.write().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
         if state.since_commit == 0 && state.commits > 0 {
             return Ok(());
         }
         let payload = Payload {
-            journal_len: state.manifest.write_staged()?,
+            journal_len: self.manifest().write_staged()?,
             commit: state.next_commit,
             sketches_len: state.journal.write_staged()?,
         };

@@ -5,8 +5,10 @@
 //! [`Reporter`], so the library prints nothing itself.
 
 pub mod summary;
+mod waiting;
 
 pub use summary::Summary;
+use waiting::{Parsed, WaitingRoom};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -81,6 +83,7 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     let writers = writer_threads(threads, job.normaliser.extractor.is_some());
     let sink = ArticleSink::new(index, job.heap_mb, writers, (job.commit_every, job.run_memory))?;
     let total = Mutex::new(Summary::default());
+    let waiting = WaitingRoom::default();
     let walked = pool.install(|| {
         job.roots
             .iter()
@@ -92,23 +95,29 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
                 }
                 let mut local = Summary::default();
                 match entry {
-                    Ok(file) => index_file(job, &sink, &file, &mut local, reporter)?,
+                    Ok(file) => index_file(job, (&sink, &waiting), &file, &mut local, reporter)?,
                     Err((path, reason)) => {
                         reporter.warn(&format!("{}: skipped, unreadable: {reason}", path.display()));
                         local.skip("unreadable");
                     }
                 }
+                waiting.commit_if_due(&sink, &mut local, reporter)?;
                 let mut total = total.lock().unwrap_or_else(|p| p.into_inner());
                 total.merge(&local);
                 reporter.progress(&total);
-                drop(total);
-                sink.commit_if_due()
+                Ok(())
             })
     });
     let mut summary = total.into_inner().unwrap_or_else(|p| p.into_inner());
     match walked {
-        Ok(()) => handle_gone_files(job, &sink, &mut summary, reporter)?,
-        Err(Error::Interrupted) => summary.interrupted = true,
+        Ok(()) => {
+            waiting.hand_all_in(&sink, &mut summary, reporter)?;
+            handle_gone_files(job, &sink, &mut summary, reporter)?;
+        }
+        Err(Error::Interrupted) => {
+            waiting.hand_all_in(&sink, &mut summary, reporter)?;
+            summary.interrupted = true;
+        }
         Err(other) => {
             // Keep what is complete: the manifest names only files whose articles are in.
             sink.finish()?;
@@ -195,7 +204,7 @@ fn modified_ns(path: &Path) -> i128 {
 
 fn index_file(
     job: &IndexJob,
-    sink: &ArticleSink,
+    (sink, waiting): (&ArticleSink, &WaitingRoom),
     file: &CorpusFile,
     summary: &mut Summary,
     reporter: &dyn Reporter,
@@ -256,16 +265,8 @@ fn index_file(
         articles.push(normalised.article);
     }
     let count = articles.len() as u32;
-    let outcome = sink.put_file(&path, record(read.file_hash, count), articles)?;
-    // Undated and sourceless count articles that entered the index, not duplicate copies.
-    for (id, undated, sourceless) in lacking {
-        if !outcome.duplicates.iter().any(|(dropped, _)| *dropped == id) {
-            summary.undated += u64::from(undated);
-            summary.sourceless += u64::from(sourceless);
-        }
-    }
-    report_outcome(&outcome, summary, reporter);
-    Ok(())
+    let parsed = Parsed { path, record: record(read.file_hash, count), articles, lacking };
+    waiting.hand_in(sink, parsed, summary, reporter)
 }
 
 /// Line statistics of the first files of the walk (sorted, so the same corpus gives the same
