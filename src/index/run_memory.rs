@@ -8,18 +8,18 @@
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
 //!   tables double when there are more than two slots a bucket (the old ones freed first), and
 //!   are rebuilt from the sketches;
-//! - each slot's content hash, not its story: a candidate similar enough to join is looked up
-//!   by its text (in what the run has not committed yet, else in the index), which says whether
-//!   it is still indexed and in which story. The slots read back from the sketch journal
-//!   (articles committed before the run) are the same. Story names (most often an article's
-//!   id, a URL of 60 to 100 bytes) took about 90 MB at a million articles.
+//! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end);
+//! - for the slots read back from the sketch journal (articles committed before the run), the
+//!   content hash instead of a story: the index says whether the text is still there, and in
+//!   which story.
 //!
 //! Past a limit the oldest slots are forgotten a chunk at a time (see
 //! [`RunMemory::forget_oldest`]), so memory stays bounded however large the corpus.
 //!
-//! About 190 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
-//! 64 heads (16 bands of a 4-byte bucket for one to two slots) and 16 content hash; and the two
-//! filters, 8 MiB each whatever the number of articles.
+//! About 220 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
+//! 64 heads (16 bands of a 4-byte bucket for one to two slots), the story (most often the
+//! article's id, 20 to 60 bytes) and 12 for where it is; and the two filters, 8 MiB each
+//! whatever the number of articles.
 
 use super::seen::Seen;
 use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
@@ -30,6 +30,8 @@ const CHUNK: usize = 4096;
 /// Most slots sharing a head bucket, per band, before the tables double: a walk reads one or
 /// two sketches per band, and the heads cost 32 to 64 bytes an article.
 const SLOTS_PER_BUCKET: usize = 2;
+/// Bytes per chunk of story text (a longer story gets a chunk of its own).
+const STORY_CHUNK: usize = 1 << 20;
 
 /// A growable array of rows of `WIDTH` values, kept in fixed-size chunks.
 struct Chunked<T, const WIDTH: usize> {
@@ -70,6 +72,16 @@ impl<T: Copy + Default, const WIDTH: usize> Chunked<T, WIDTH> {
     }
 }
 
+/// Where a candidate's story is to be found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Known<'a> {
+    /// An article this run wrote, in this story.
+    Story(&'a str),
+    /// An article committed before the run, by its content hash: whether it is still indexed,
+    /// and in which story, is for the index to say.
+    Committed(u128),
+}
+
 /// The run's memory of what it wrote.
 #[derive(Default)]
 pub struct RunMemory {
@@ -83,8 +95,11 @@ pub struct RunMemory {
     /// For each slot and band, the previous slot in the same bucket.
     next: Chunked<u32, BANDS>,
     sketches: Chunked<u16, SKETCH_LEN>,
-    /// Each slot's content hash, high half first.
-    contents_at: Chunked<u64, 2>,
+    /// The stories, one after the other in chunks, and each slot's (chunk, start, end).
+    story_text: Vec<String>,
+    story_at: Chunked<u32, 3>,
+    /// Content hashes of the first slots, the ones read back from the sketch journal.
+    committed: Vec<u128>,
 }
 
 impl RunMemory {
@@ -105,18 +120,37 @@ impl RunMemory {
         self.contents.insert(content);
     }
 
-    /// Notes the sketch of a new text, by its content hash: one this run wrote, or one
-    /// committed before it (read back from the sketch journal).
-    pub fn remember(&mut self, sketch: &Sketch, content: u128) {
+    /// Notes the sketch of an article committed before the run (read from the sketch
+    /// journal), before any of the run's own: its story is the index's to say.
+    pub fn remember_committed(&mut self, sketch: &Sketch, content: u128) {
+        debug_assert_eq!(self.committed.len(), self.sketches.rows, "committed slots come first");
+        self.committed.push(content);
+        self.remember_story(sketch, "");
+    }
+
+    /// Notes a new article's sketch and story.
+    pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
         let slot = self.sketches.rows;
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
-        self.contents_at.push(&[(content >> 64) as u64, content as u64]);
+        self.push_story(story);
         if slot + 1 > self.per_band * SLOTS_PER_BUCKET {
             self.rebuild_heads();
         } else {
             self.link(slot);
         }
+    }
+
+    fn push_story(&mut self, story: &str) {
+        let full = self.story_text.last().is_none_or(|c| c.capacity() - c.len() < story.len());
+        if full {
+            self.story_text.push(String::with_capacity(STORY_CHUNK.max(story.len())));
+        }
+        let chunk = self.story_text.len() - 1;
+        let text = &mut self.story_text[chunk];
+        let start = text.len();
+        text.push_str(story);
+        self.story_at.push(&[chunk as u32, start as u32, text.len() as u32]);
     }
 
     /// The bucket of band `band`'s hash `hash` in the head tables.
@@ -151,8 +185,8 @@ impl RunMemory {
     }
 
     /// Forgets the oldest sketches, whole chunks of them, keeping at least the newest `keep`
-    /// (the ids and contents stay). Nothing is copied: the chunks are freed and the chains
-    /// rebuilt over what is left.
+    /// (the ids and contents stay). Nothing is copied: the chunks are freed, the stories'
+    /// chunk numbers shifted, and the chains rebuilt over what is left.
     pub fn forget_oldest(&mut self, keep: usize) {
         let chunks = self.sketches.rows.saturating_sub(keep) / CHUNK;
         if chunks == 0 {
@@ -161,21 +195,26 @@ impl RunMemory {
         self.heads = Vec::new();
         self.next = Chunked::default();
         self.sketches.drop_front(chunks);
-        self.contents_at.drop_front(chunks);
-        for _ in 0..self.sketches.rows {
+        self.story_at.drop_front(chunks);
+        self.committed.drain(..(chunks * CHUNK).min(self.committed.len()));
+        let first_chunk =
+            if self.story_at.rows > 0 { self.story_at.row(0)[0] as usize } else { self.story_text.len() };
+        self.story_text.drain(..first_chunk);
+        for slot in 0..self.story_at.rows {
+            self.story_at.row_mut(slot)[0] -= first_chunk as u32;
             self.next.push(&[NONE; BANDS]);
         }
         self.rebuild_heads();
     }
 
-    fn content(&self, slot: usize) -> u128 {
-        let halves = self.contents_at.row(slot);
-        (u128::from(halves[0]) << 64) | u128::from(halves[1])
+    fn story(&self, slot: usize) -> &str {
+        let at = self.story_at.row(slot);
+        &self.story_text[at[0] as usize][at[1] as usize..at[2] as usize]
     }
 
-    /// The remembered articles sharing a band with `sketch`: (similarity, content hash), each
-    /// once.
-    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, u128)> {
+    /// The remembered articles sharing a band with `sketch`: (similarity, where its story is),
+    /// each once.
+    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, Known<'_>)> {
         if self.heads.is_empty() {
             return Vec::new();
         }
@@ -194,7 +233,14 @@ impl RunMemory {
         slots.dedup();
         slots
             .into_iter()
-            .map(|slot| (sketch.similarity_to(self.sketches.row(slot as usize)), self.content(slot as usize)))
+            .map(|slot| {
+                let slot = slot as usize;
+                let known = match self.committed.get(slot) {
+                    Some(content) => Known::Committed(*content),
+                    None => Known::Story(self.story(slot)),
+                };
+                (sketch.similarity_to(self.sketches.row(slot)), known)
+            })
             .collect()
     }
 }
@@ -205,20 +251,19 @@ mod tests {
     use crate::extract::neardup::sketch;
 
     #[test]
-    fn candidates_share_a_band_and_carry_their_similarity_and_content() {
+    fn candidates_share_a_band_and_carry_their_similarity() {
         let text = "Syrian government forces backed by Russian air strikes recaptured the ancient city of \
                     Palmyra from Islamic State on Sunday, the army said in a statement on state television.";
         let edited = text.replace("on Sunday", "on Sunday morning");
         let other = "Shares in European banks fell sharply on Monday as investors worried about the \
                      health of lenders in Italy and Portugal, traders in London and Frankfurt said.";
         let mut memory = RunMemory::default();
-        let palmyra = u128::MAX - 5;
-        memory.remember(&sketch(text).unwrap(), palmyra);
-        memory.remember(&sketch(other).unwrap(), 7);
+        memory.remember_story(&sketch(text).unwrap(), "palmyra");
+        memory.remember_story(&sketch(other).unwrap(), "banks");
         let found = memory.candidates(&sketch(&edited).unwrap());
         let exact = sketch(text).unwrap().similarity(&sketch(&edited).unwrap());
-        assert_eq!(found, [(exact, palmyra)]);
-        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, palmyra));
+        assert_eq!(found, [(exact, Known::Story("palmyra"))]);
+        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, Known::Story("palmyra")));
     }
 
     #[test]
@@ -237,13 +282,35 @@ mod tests {
     }
 
     #[test]
+    fn stories_of_any_length_come_back_whole_across_chunks() {
+        let mut memory = RunMemory::default();
+        let one = sketch("the talks in Geneva were put off again by a week, officials said").unwrap();
+        let stories: Vec<String> = [10, STORY_CHUNK / 2 + 1, STORY_CHUNK / 2 + 1, 7, STORY_CHUNK * 2, 3]
+            .iter()
+            .enumerate()
+            .map(|(i, len)| char::from(b'a' + i as u8).to_string().repeat(*len))
+            .collect();
+        for story in &stories {
+            memory.remember_story(&one, story);
+        }
+        assert_eq!(
+            memory.story_text.len(),
+            4,
+            "chunks: 10 bytes and a half; a half and 7 bytes; the long story; 3 bytes"
+        );
+        for (slot, story) in stories.iter().enumerate() {
+            assert_eq!(memory.story(slot), story, "slot {slot}");
+        }
+    }
+
+    #[test]
     fn many_articles_through_table_rebuilds_find_exactly_the_slots_sharing_a_band() {
         let mut memory = RunMemory::default();
         let texts: Vec<String> = (0..3000)
             .map(|i| format!("report number {i} on the talks in Geneva about {} and {}", i * 7, i % 13))
             .collect();
         for (i, text) in texts.iter().enumerate() {
-            memory.remember(&sketch(text).unwrap(), i as u128);
+            memory.remember_story(&sketch(text).unwrap(), &format!("story-{i}"));
         }
         assert_eq!(memory.sketches(), 3000);
         for i in [0, 1, 1023, 1024, 2999] {
@@ -251,16 +318,23 @@ mod tests {
             let found = memory.candidates(&probe);
             // Brute force: every remembered sketch sharing a band hash with the probe.
             let bands: Vec<u32> = probe.band_hashes().collect();
-            let expected: Vec<u128> = texts
+            let expected: Vec<String> = texts
                 .iter()
                 .enumerate()
                 .filter(|(_, t)| sketch(t).unwrap().band_hashes().zip(&bands).any(|(a, b)| a == *b))
-                .map(|(j, _)| j as u128)
+                .map(|(j, _)| format!("story-{j}"))
                 .collect();
-            let mut contents: Vec<u128> = found.iter().map(|(_, content)| *content).collect();
-            contents.sort_unstable();
-            assert_eq!(contents, expected, "probe {i}");
-            assert!(found.contains(&(1.0, i as u128)));
+            let mut stories: Vec<String> = found.iter().map(|(_, k)| story_of(k)).collect();
+            stories.sort_by_key(|s| s[6..].parse::<usize>().unwrap());
+            assert_eq!(stories, expected, "probe {i}");
+            assert!(found.contains(&(1.0, Known::Story(format!("story-{i}").as_str()))));
+        }
+    }
+
+    fn story_of(known: &Known<'_>) -> String {
+        match known {
+            Known::Story(story) => story.to_string(),
+            Known::Committed(content) => format!("committed-{content}"),
         }
     }
 
@@ -269,28 +343,43 @@ mod tests {
     }
 
     #[test]
+    fn committed_slots_are_found_by_content_and_the_run_s_own_by_story() {
+        let mut memory = RunMemory::default();
+        memory.remember_committed(&sketch(&report(1)).unwrap(), 11);
+        memory.remember_story(&sketch(&report(2)).unwrap(), "two");
+        assert!(memory.candidates(&sketch(&report(1)).unwrap()).contains(&(1.0, Known::Committed(11))));
+        assert!(memory.candidates(&sketch(&report(2)).unwrap()).contains(&(1.0, Known::Story("two"))));
+    }
+
+    #[test]
     fn forgetting_the_oldest_frees_whole_chunks_and_keeps_the_newest_findable() {
         let mut memory = RunMemory::default();
+        let committed = 100;
         let total = 3 * CHUNK + 500;
-        // Content hashes with both halves in use.
-        let content = |i: usize| (i as u128) << 64 | (i as u128 * 3);
-        for i in 0..total {
-            memory.remember(&sketch(&report(i)).unwrap(), content(i));
+        for i in 0..committed {
+            memory.remember_committed(&sketch(&report(i)).unwrap(), i as u128);
         }
+        for i in committed..total {
+            // Long stories fill several story chunks, so that some of them are freed too.
+            memory.remember_story(&sketch(&report(i)).unwrap(), &format!("{i}-{}", "x".repeat(600)));
+        }
+        let story_chunks = memory.story_text.len();
         memory.forget_oldest(CHUNK + 400);
         assert_eq!(memory.sketches(), total - 2 * CHUNK, "two whole chunks go, the rest stays");
-        assert_eq!(memory.contents_at.chunks.len(), 2, "their content hashes too");
-        for i in [0, 100, 2 * CHUNK - 1] {
+        assert!(memory.story_text.len() < story_chunks);
+        assert!(memory.committed.is_empty());
+        for i in [0, committed, 2 * CHUNK - 1] {
             let found = memory.candidates(&sketch(&report(i)).unwrap());
             assert!(!found.iter().any(|(s, _)| *s == 1.0), "article {i} is forgotten: {found:?}");
         }
         for i in [2 * CHUNK, 2 * CHUNK + 1, 3 * CHUNK, total - 1] {
             let found = memory.candidates(&sketch(&report(i)).unwrap());
-            assert!(found.contains(&(1.0, content(i))), "article {i}");
+            let story = format!("{i}-{}", "x".repeat(600));
+            assert!(found.contains(&(1.0, Known::Story(&story))), "article {i}");
         }
         // New articles after forgetting are linked and found like the others.
-        memory.remember(&sketch(&report(total)).unwrap(), content(total));
-        assert!(memory.candidates(&sketch(&report(total)).unwrap()).contains(&(1.0, content(total))));
+        memory.remember_story(&sketch(&report(total)).unwrap(), "newest");
+        assert!(memory.candidates(&sketch(&report(total)).unwrap()).contains(&(1.0, Known::Story("newest"))));
         memory.forget_oldest(0);
         assert_eq!(memory.sketches(), (total + 1) % CHUNK);
         memory.forget_oldest(usize::MAX);

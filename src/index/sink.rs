@@ -19,7 +19,7 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 
 use super::document::{from_document, to_document};
 use super::manifest::{FileRecord, Manifest, Payload};
-use super::run_memory::RunMemory;
+use super::run_memory::{Known, RunMemory};
 use super::sketch_journal::{SketchJournal, content_hex};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
@@ -326,13 +326,16 @@ impl Batch<'_> {
                 best = Some((similarity, story.to_string()));
             }
         };
-        for (similarity, content) in self.state.run.candidates(sketch) {
-            // Only a candidate similar enough is worth looking up: the text may have gone
-            // since (its file changed or removed), and its story is the article's.
-            if similarity >= SAME_STORY
-                && let Some(article) = self.current(&content_hex(content))?
-            {
-                consider(similarity, &article.story);
+        for (similarity, known) in self.state.run.candidates(sketch) {
+            match known {
+                Known::Story(story) => consider(similarity, story),
+                // Only a candidate similar enough is worth asking the index about.
+                Known::Committed(content) if similarity >= SAME_STORY => {
+                    if let Some(article) = self.current(&content_hex(content))? {
+                        consider(similarity, &article.story);
+                    }
+                }
+                Known::Committed(_) => {}
             }
         }
         Ok(best.map(|(_, story)| story))
@@ -350,7 +353,7 @@ impl Batch<'_> {
         }
         let limit = self.state.run_memory / 2;
         let State { journal, run, .. } = &mut *self.state;
-        journal.visit_last(limit as u64, |record| run.remember(&record.sketch, record.content))
+        journal.visit_last(limit as u64, |record| run.remember_committed(&record.sketch, record.content))
     }
 
     /// The article with this text as it stands now (this run's changes included).
@@ -412,10 +415,7 @@ impl Batch<'_> {
         if replacing.is_none()
             && let Some(sketch) = &article.sketch
         {
-            // Every content hash newsdex writes is 32 hex digits (the journal checks it too).
-            if let Ok(number) = u128::from_str_radix(&content, 16) {
-                run.remember(sketch, number);
-            }
+            run.remember_story(sketch, &article.story);
             self.state.journal.stage(&content, sketch);
         }
         self.state.live.insert(content, Some(article));
