@@ -129,7 +129,8 @@ pub struct Article {
     /// MinHash sketch of the text, to find near duplicates (`None` for very short texts).
     pub sketch: Option<Sketch>,
     /// The story it belongs to: near duplicates (one wire story edited by several outlets)
-    /// share it. Assigned when the article enters the index.
+    /// share it: the content hash of the story's first version. Assigned when the article
+    /// enters the index.
     pub story: String,
     /// Sequence number of the index commit the article first entered in (0 before), so that
     /// alerts can ask for what is new since a given commit.

@@ -144,6 +144,51 @@ fn versions_indexed_by_a_later_run_join_the_story_already_indexed() {
     assert_eq!(stories(&one_run), stories(&env), "three runs and one give the same stories");
 }
 
+/// A version removed from the index draws no new version into its story: a text similar to it
+/// alone (0.69 against the removed version, 0.47 against the one left) starts a story of its
+/// own, as it would in one run without the removed file. The later run knows the removed
+/// version's story from the sketch journal, and must ask the index whether its text is still
+/// there.
+#[test]
+fn a_removed_version_draws_no_new_version_into_its_story() {
+    let tail = "Lavrov said the Assad government had been informed and was ready to fulfil the agreement. \
+                This is the last chance, Kerry said.";
+    let head = "John Kerry and Sergei Lavrov announced a plan late on Friday for a nationwide ceasefire in \
+                Syria starting on Monday,";
+    let later_tail = STORY.replace(
+        tail,
+        "Diplomats in Geneva said the opposition would study the text before it gave its answer, and aid \
+         groups asked for guarantees.",
+    );
+    let other_head = STORY.replace(
+        head,
+        "Washington and Moscow unveiled a truce for the whole country at a late night news conference, to \
+         begin at sunset on Monday,",
+    );
+    let article = |title: &str, text: &str, day: u32| {
+        format!(
+            r#"{{"title":"{title}","text":"{text}","date":"2016-09-{day:02}","source":"Continental Wire"}}"#
+        )
+    };
+    let geneva = |env: &Env| -> Vec<(String, u64)> {
+        let run = env.run(&["search", "Geneva", "--collapse", "--sort", "oldest", "--format", "jsonl"]);
+        run.jsonl()
+            .iter()
+            .map(|h| (h["title"].as_str().unwrap().to_string(), h["versions"].as_u64().unwrap()))
+            .collect()
+    };
+    let env = Env::new();
+    env.write("wire.json", article("Deal reached", STORY, 9));
+    env.write("later.json", article("Opposition studies the deal", &later_tail, 10));
+    env.index(&env.corpus(), &[]);
+    assert_eq!(geneva(&env), [story("Deal reached", 2)]);
+    std::fs::remove_file(env.corpus().join("wire.json")).unwrap();
+    env.index(&env.corpus(), &["--prune"]);
+    env.write("truce.json", article("Truce unveiled", &other_head, 11));
+    env.index(&env.corpus(), &[]);
+    assert_eq!(geneva(&env), [story("Opposition studies the deal", 1), story("Truce unveiled", 1)]);
+}
+
 /// A sketch journal cut shorter than the index's last commit says (a disk restored from an
 /// older backup, a hand-deleted file) stops the run with one clear line, before it writes.
 #[test]

@@ -8,18 +8,17 @@
 //!   hashes, which the walk skips by recomputing their band hash from their stored sketch. The
 //!   tables double when there are more than two slots a bucket (the old ones freed first), and
 //!   are rebuilt from the sketches;
-//! - the stories in string chunks of a fixed size, each slot's as (chunk, start, end);
-//! - for the slots read back from the sketch journal (articles committed before the run), the
-//!   content hash instead of a story: the index says whether the text is still there, and in
-//!   which story.
+//! - each slot's story: the content hash of the story's first version (16 bytes; story names
+//!   were the first version's id, a URL of 60 to 100 bytes, about 90 MB at a million);
+//! - for the slots read back from the sketch journal (articles committed before the run), also
+//!   the content hash: the index says whether the text is still there.
 //!
 //! Past a limit the oldest slots are forgotten a chunk at a time (see
 //! [`RunMemory::forget_oldest`]), so memory stays bounded however large the corpus.
 //!
-//! About 220 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
-//! 64 heads (16 bands of a 4-byte bucket for one to two slots), the story (most often the
-//! article's id, 20 to 60 bytes) and 12 for where it is; and the two filters, 8 MiB each
-//! whatever the number of articles.
+//! About 190 bytes an article in all, by the layout's arithmetic: 64 sketch, 64 chains, 32 to
+//! 64 heads (16 bands of a 4-byte bucket for one to two slots) and 16 story; and the two
+//! filters, 8 MiB each whatever the number of articles.
 
 use super::seen::Seen;
 use crate::extract::neardup::{BANDS, ROWS, SKETCH_LEN, Sketch, band_hash};
@@ -30,8 +29,6 @@ const CHUNK: usize = 4096;
 /// Most slots sharing a head bucket, per band, before the tables double: a walk reads one or
 /// two sketches per band, and the heads cost 32 to 64 bytes an article.
 const SLOTS_PER_BUCKET: usize = 2;
-/// Bytes per chunk of story text (a longer story gets a chunk of its own).
-const STORY_CHUNK: usize = 1 << 20;
 
 /// A growable array of rows of `WIDTH` values, kept in fixed-size chunks.
 struct Chunked<T, const WIDTH: usize> {
@@ -72,14 +69,19 @@ impl<T: Copy + Default, const WIDTH: usize> Chunked<T, WIDTH> {
     }
 }
 
-/// Where a candidate's story is to be found.
+/// A candidate's story, and what is known of its text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Known<'a> {
+pub enum Known {
     /// An article this run wrote, in this story.
-    Story(&'a str),
-    /// An article committed before the run, by its content hash: whether it is still indexed,
-    /// and in which story, is for the index to say.
-    Committed(u128),
+    Story(u128),
+    /// An article committed before the run, by its content hash, in this story: whether it is
+    /// still indexed is for the index to say.
+    Committed {
+        /// Its content hash.
+        content: u128,
+        /// Its story.
+        story: u128,
+    },
 }
 
 /// The run's memory of what it wrote.
@@ -95,9 +97,8 @@ pub struct RunMemory {
     /// For each slot and band, the previous slot in the same bucket.
     next: Chunked<u32, BANDS>,
     sketches: Chunked<u16, SKETCH_LEN>,
-    /// The stories, one after the other in chunks, and each slot's (chunk, start, end).
-    story_text: Vec<String>,
-    story_at: Chunked<u32, 3>,
+    /// Each slot's story, high half first.
+    stories: Chunked<u64, 2>,
     /// Content hashes of the first slots, the ones read back from the sketch journal.
     committed: Vec<u128>,
 }
@@ -122,35 +123,23 @@ impl RunMemory {
 
     /// Notes the sketch of an article committed before the run (read from the sketch
     /// journal), before any of the run's own: its story is the index's to say.
-    pub fn remember_committed(&mut self, sketch: &Sketch, content: u128) {
+    pub fn remember_committed(&mut self, sketch: &Sketch, content: u128, story: u128) {
         debug_assert_eq!(self.committed.len(), self.sketches.rows, "committed slots come first");
         self.committed.push(content);
-        self.remember_story(sketch, "");
+        self.remember_story(sketch, story);
     }
 
     /// Notes a new article's sketch and story.
-    pub fn remember_story(&mut self, sketch: &Sketch, story: &str) {
+    pub fn remember_story(&mut self, sketch: &Sketch, story: u128) {
         let slot = self.sketches.rows;
         self.sketches.push(&sketch.0);
         self.next.push(&[NONE; BANDS]);
-        self.push_story(story);
+        self.stories.push(&[(story >> 64) as u64, story as u64]);
         if slot + 1 > self.per_band * SLOTS_PER_BUCKET {
             self.rebuild_heads();
         } else {
             self.link(slot);
         }
-    }
-
-    fn push_story(&mut self, story: &str) {
-        let full = self.story_text.last().is_none_or(|c| c.capacity() - c.len() < story.len());
-        if full {
-            self.story_text.push(String::with_capacity(STORY_CHUNK.max(story.len())));
-        }
-        let chunk = self.story_text.len() - 1;
-        let text = &mut self.story_text[chunk];
-        let start = text.len();
-        text.push_str(story);
-        self.story_at.push(&[chunk as u32, start as u32, text.len() as u32]);
     }
 
     /// The bucket of band `band`'s hash `hash` in the head tables.
@@ -185,8 +174,8 @@ impl RunMemory {
     }
 
     /// Forgets the oldest sketches, whole chunks of them, keeping at least the newest `keep`
-    /// (the ids and contents stay). Nothing is copied: the chunks are freed, the stories'
-    /// chunk numbers shifted, and the chains rebuilt over what is left.
+    /// (the ids and contents stay). Nothing is copied: the chunks are freed and the chains
+    /// rebuilt over what is left.
     pub fn forget_oldest(&mut self, keep: usize) {
         let chunks = self.sketches.rows.saturating_sub(keep) / CHUNK;
         if chunks == 0 {
@@ -195,26 +184,22 @@ impl RunMemory {
         self.heads = Vec::new();
         self.next = Chunked::default();
         self.sketches.drop_front(chunks);
-        self.story_at.drop_front(chunks);
+        self.stories.drop_front(chunks);
         self.committed.drain(..(chunks * CHUNK).min(self.committed.len()));
-        let first_chunk =
-            if self.story_at.rows > 0 { self.story_at.row(0)[0] as usize } else { self.story_text.len() };
-        self.story_text.drain(..first_chunk);
-        for slot in 0..self.story_at.rows {
-            self.story_at.row_mut(slot)[0] -= first_chunk as u32;
+        for _ in 0..self.sketches.rows {
             self.next.push(&[NONE; BANDS]);
         }
         self.rebuild_heads();
     }
 
-    fn story(&self, slot: usize) -> &str {
-        let at = self.story_at.row(slot);
-        &self.story_text[at[0] as usize][at[1] as usize..at[2] as usize]
+    fn story(&self, slot: usize) -> u128 {
+        let halves = self.stories.row(slot);
+        (u128::from(halves[0]) << 64) | u128::from(halves[1])
     }
 
     /// The remembered articles sharing a band with `sketch`: (similarity, where its story is),
     /// each once.
-    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, Known<'_>)> {
+    pub fn candidates(&self, sketch: &Sketch) -> Vec<(f64, Known)> {
         if self.heads.is_empty() {
             return Vec::new();
         }
@@ -236,7 +221,7 @@ impl RunMemory {
             .map(|slot| {
                 let slot = slot as usize;
                 let known = match self.committed.get(slot) {
-                    Some(content) => Known::Committed(*content),
+                    Some(content) => Known::Committed { content: *content, story: self.story(slot) },
                     None => Known::Story(self.story(slot)),
                 };
                 (sketch.similarity_to(self.sketches.row(slot)), known)
@@ -258,12 +243,14 @@ mod tests {
         let other = "Shares in European banks fell sharply on Monday as investors worried about the \
                      health of lenders in Italy and Portugal, traders in London and Frankfurt said.";
         let mut memory = RunMemory::default();
-        memory.remember_story(&sketch(text).unwrap(), "palmyra");
-        memory.remember_story(&sketch(other).unwrap(), "banks");
+        // A story with both halves in use.
+        let palmyra = u128::MAX - 5;
+        memory.remember_story(&sketch(text).unwrap(), palmyra);
+        memory.remember_story(&sketch(other).unwrap(), 7);
         let found = memory.candidates(&sketch(&edited).unwrap());
         let exact = sketch(text).unwrap().similarity(&sketch(&edited).unwrap());
-        assert_eq!(found, [(exact, Known::Story("palmyra"))]);
-        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, Known::Story("palmyra")));
+        assert_eq!(found, [(exact, Known::Story(palmyra))]);
+        assert_eq!(memory.candidates(&sketch(text).unwrap())[0], (1.0, Known::Story(palmyra)));
     }
 
     #[test]
@@ -282,35 +269,13 @@ mod tests {
     }
 
     #[test]
-    fn stories_of_any_length_come_back_whole_across_chunks() {
-        let mut memory = RunMemory::default();
-        let one = sketch("the talks in Geneva were put off again by a week, officials said").unwrap();
-        let stories: Vec<String> = [10, STORY_CHUNK / 2 + 1, STORY_CHUNK / 2 + 1, 7, STORY_CHUNK * 2, 3]
-            .iter()
-            .enumerate()
-            .map(|(i, len)| char::from(b'a' + i as u8).to_string().repeat(*len))
-            .collect();
-        for story in &stories {
-            memory.remember_story(&one, story);
-        }
-        assert_eq!(
-            memory.story_text.len(),
-            4,
-            "chunks: 10 bytes and a half; a half and 7 bytes; the long story; 3 bytes"
-        );
-        for (slot, story) in stories.iter().enumerate() {
-            assert_eq!(memory.story(slot), story, "slot {slot}");
-        }
-    }
-
-    #[test]
     fn many_articles_through_table_rebuilds_find_exactly_the_slots_sharing_a_band() {
         let mut memory = RunMemory::default();
         let texts: Vec<String> = (0..3000)
             .map(|i| format!("report number {i} on the talks in Geneva about {} and {}", i * 7, i % 13))
             .collect();
         for (i, text) in texts.iter().enumerate() {
-            memory.remember_story(&sketch(text).unwrap(), &format!("story-{i}"));
+            memory.remember_story(&sketch(text).unwrap(), i as u128);
         }
         assert_eq!(memory.sketches(), 3000);
         for i in [0, 1, 1023, 1024, 2999] {
@@ -318,23 +283,22 @@ mod tests {
             let found = memory.candidates(&probe);
             // Brute force: every remembered sketch sharing a band hash with the probe.
             let bands: Vec<u32> = probe.band_hashes().collect();
-            let expected: Vec<String> = texts
+            let expected: Vec<u128> = texts
                 .iter()
                 .enumerate()
                 .filter(|(_, t)| sketch(t).unwrap().band_hashes().zip(&bands).any(|(a, b)| a == *b))
-                .map(|(j, _)| format!("story-{j}"))
+                .map(|(j, _)| j as u128)
                 .collect();
-            let mut stories: Vec<String> = found.iter().map(|(_, k)| story_of(k)).collect();
-            stories.sort_by_key(|s| s[6..].parse::<usize>().unwrap());
+            let mut stories: Vec<u128> = found.iter().map(|(_, k)| story_of(k)).collect();
+            stories.sort_unstable();
             assert_eq!(stories, expected, "probe {i}");
-            assert!(found.contains(&(1.0, Known::Story(format!("story-{i}").as_str()))));
+            assert!(found.contains(&(1.0, Known::Story(i as u128))));
         }
     }
 
-    fn story_of(known: &Known<'_>) -> String {
+    fn story_of(known: &Known) -> u128 {
         match known {
-            Known::Story(story) => story.to_string(),
-            Known::Committed(content) => format!("committed-{content}"),
+            Known::Story(story) | Known::Committed { story, .. } => *story,
         }
     }
 
@@ -343,12 +307,13 @@ mod tests {
     }
 
     #[test]
-    fn committed_slots_are_found_by_content_and_the_run_s_own_by_story() {
+    fn committed_slots_carry_their_content_and_story_and_the_run_s_own_their_story() {
         let mut memory = RunMemory::default();
-        memory.remember_committed(&sketch(&report(1)).unwrap(), 11);
-        memory.remember_story(&sketch(&report(2)).unwrap(), "two");
-        assert!(memory.candidates(&sketch(&report(1)).unwrap()).contains(&(1.0, Known::Committed(11))));
-        assert!(memory.candidates(&sketch(&report(2)).unwrap()).contains(&(1.0, Known::Story("two"))));
+        memory.remember_committed(&sketch(&report(1)).unwrap(), 11, 12);
+        memory.remember_story(&sketch(&report(2)).unwrap(), 22);
+        let first = memory.candidates(&sketch(&report(1)).unwrap());
+        assert!(first.contains(&(1.0, Known::Committed { content: 11, story: 12 })), "{first:?}");
+        assert!(memory.candidates(&sketch(&report(2)).unwrap()).contains(&(1.0, Known::Story(22))));
     }
 
     #[test]
@@ -356,17 +321,16 @@ mod tests {
         let mut memory = RunMemory::default();
         let committed = 100;
         let total = 3 * CHUNK + 500;
+        let story = |i: usize| (i as u128) << 64 | (i as u128 * 3);
         for i in 0..committed {
-            memory.remember_committed(&sketch(&report(i)).unwrap(), i as u128);
+            memory.remember_committed(&sketch(&report(i)).unwrap(), i as u128, story(i));
         }
         for i in committed..total {
-            // Long stories fill several story chunks, so that some of them are freed too.
-            memory.remember_story(&sketch(&report(i)).unwrap(), &format!("{i}-{}", "x".repeat(600)));
+            memory.remember_story(&sketch(&report(i)).unwrap(), story(i));
         }
-        let story_chunks = memory.story_text.len();
         memory.forget_oldest(CHUNK + 400);
         assert_eq!(memory.sketches(), total - 2 * CHUNK, "two whole chunks go, the rest stays");
-        assert!(memory.story_text.len() < story_chunks);
+        assert_eq!(memory.stories.chunks.len(), 2, "their stories too");
         assert!(memory.committed.is_empty());
         for i in [0, committed, 2 * CHUNK - 1] {
             let found = memory.candidates(&sketch(&report(i)).unwrap());
@@ -374,12 +338,13 @@ mod tests {
         }
         for i in [2 * CHUNK, 2 * CHUNK + 1, 3 * CHUNK, total - 1] {
             let found = memory.candidates(&sketch(&report(i)).unwrap());
-            let story = format!("{i}-{}", "x".repeat(600));
-            assert!(found.contains(&(1.0, Known::Story(&story))), "article {i}");
+            assert!(found.contains(&(1.0, Known::Story(story(i)))), "article {i}");
         }
         // New articles after forgetting are linked and found like the others.
-        memory.remember_story(&sketch(&report(total)).unwrap(), "newest");
-        assert!(memory.candidates(&sketch(&report(total)).unwrap()).contains(&(1.0, Known::Story("newest"))));
+        memory.remember_story(&sketch(&report(total)).unwrap(), story(total));
+        assert!(
+            memory.candidates(&sketch(&report(total)).unwrap()).contains(&(1.0, Known::Story(story(total))))
+        );
         memory.forget_oldest(0);
         assert_eq!(memory.sketches(), (total + 1) % CHUNK);
         memory.forget_oldest(usize::MAX);

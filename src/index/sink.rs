@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
@@ -20,7 +20,7 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 use super::document::{from_document, to_document};
 use super::manifest::{FileRecord, Manifest, Payload};
 use super::run_memory::{Known, RunMemory};
-use super::sketch_journal::{SketchJournal, content_hex};
+use super::sketch_journal::{SketchJournal, content_hex, content_number};
 use super::{Fields, NewsIndex};
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -306,37 +306,33 @@ impl Batch<'_> {
             article.publication.id = renamed;
         }
         self.read_journal_once()?;
-        article.story = self.story_of(&article)?.unwrap_or_else(|| article.publication.id.clone());
+        // A story is named by the content hash of its first version.
+        article.story = self.story_of(&article)?.map_or_else(|| article.content_hash.clone(), content_hex);
         article.added_in = self.state.next_commit;
         outcome.indexed += 1;
         self.write(article, None)
     }
 
     /// The story of the most similar article already indexed, if it is similar enough to be
-    /// a version of the same story (ties go to the smallest story name).
-    fn story_of(&self, article: &Article) -> Result<Option<String>> {
+    /// a version of the same story (ties go to the smallest story).
+    fn story_of(&self, article: &Article) -> Result<Option<u128>> {
         let Some(sketch) = &article.sketch else { return Ok(None) };
-        let mut best: Option<(f64, String)> = None;
-        let mut consider = |similarity: f64, story: &str| {
-            let better = match &best {
-                None => true,
-                Some((s, name)) => similarity > *s || (similarity == *s && story < name.as_str()),
-            };
-            if similarity >= SAME_STORY && better {
-                best = Some((similarity, story.to_string()));
-            }
-        };
+        let mut best: Option<(f64, u128)> = None;
         for (similarity, known) in self.state.run.candidates(sketch) {
-            match known {
-                Known::Story(story) => consider(similarity, story),
-                // Only a candidate similar enough is worth asking the index about.
-                Known::Committed(content) if similarity >= SAME_STORY => {
-                    if let Some(article) = self.current(&content_hex(content))? {
-                        consider(similarity, &article.story);
-                    }
-                }
-                Known::Committed(_) => {}
+            let story = match known {
+                Known::Story(story) | Known::Committed { story, .. } => story,
+            };
+            let better = best.is_none_or(|(s, b)| similarity > s || (similarity == s && story < b));
+            if similarity < SAME_STORY || !better {
+                continue;
             }
+            // A text committed before the run holds its story only while it is indexed.
+            if let Known::Committed { content, .. } = known
+                && !self.still_indexed(&content_hex(content))?
+            {
+                continue;
+            }
+            best = Some((similarity, story));
         }
         Ok(best.map(|(_, story)| story))
     }
@@ -353,7 +349,9 @@ impl Batch<'_> {
         }
         let limit = self.state.run_memory / 2;
         let State { journal, run, .. } = &mut *self.state;
-        journal.visit_last(limit as u64, |record| run.remember_committed(&record.sketch, record.content))
+        journal.visit_last(limit as u64, |record| {
+            run.remember_committed(&record.sketch, record.content, record.story)
+        })
     }
 
     /// The article with this text as it stands now (this run's changes included).
@@ -365,6 +363,19 @@ impl Batch<'_> {
             return Ok(None);
         }
         Ok(self.committed(self.fields.content_hash, content, 1)?.into_iter().next())
+    }
+
+    /// Whether an article with this text is in the index as it stands now: a term lookup,
+    /// without reading the stored document.
+    fn still_indexed(&self, content: &str) -> Result<bool> {
+        if let Some(live) = self.state.live.get(content) {
+            return Ok(live.is_some());
+        }
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.content_hash, content),
+            IndexRecordOption::Basic,
+        );
+        Ok(self.state.searcher.search(&query, &Count)? > 0)
     }
 
     /// Whether `id` names a different text, in this run or in the committed index.
@@ -414,9 +425,10 @@ impl Batch<'_> {
         // publication, keeps the one it has).
         if replacing.is_none()
             && let Some(sketch) = &article.sketch
+            && let (Some(number), Some(story)) = (content_number(&content), content_number(&article.story))
         {
-            run.remember_story(sketch, &article.story);
-            self.state.journal.stage(&content, sketch);
+            run.remember_story(sketch, story);
+            self.state.journal.stage(number, story, sketch);
         }
         self.state.live.insert(content, Some(article));
         Ok(())

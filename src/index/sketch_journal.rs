@@ -4,8 +4,11 @@
 //! They used to be 16 band terms per article in tantivy's term dictionaries: almost every one
 //! unique, they were most of the dictionaries' terms, about a tenth of the indexing time and
 //! 8 MB of a 30,000-article index. Here each new text adds one fixed-size record (its content
-//! hash and its sketch, 80 bytes) to an append-only file, `sketches.journal`, and a run that
-//! needs them reads them back into its [`super::run_memory::RunMemory`].
+//! hash, its story and its sketch, 96 bytes) to an append-only file, `sketches.journal`, and a
+//! run that needs them reads them back into its [`super::run_memory::RunMemory`]. The story is
+//! in the record so that a new version joins it without reading the old one's stored document:
+//! reading them mapped most of the document store into memory when a run added half a
+//! million articles to an index of as many (600 MB of store pages).
 //!
 //! Like the manifest, the journal is committed with the index: each commit's payload carries
 //! the journal length it covers, and records past it (a run killed before its commit) are cut
@@ -21,14 +24,17 @@ use crate::extract::neardup::{SKETCH_LEN, Sketch};
 
 /// The journal's file name in the index folder.
 pub const SKETCH_JOURNAL: &str = "sketches.journal";
-/// Bytes per record: the content hash's 128 bits, then the sketch's values, little-endian.
-const RECORD: usize = 16 + 2 * SKETCH_LEN;
+/// Bytes per record: the content hash's 128 bits, the story's, then the sketch's values, all
+/// little-endian.
+const RECORD: usize = 16 + 16 + 2 * SKETCH_LEN;
 
-/// One committed article's text, by its content hash, and its sketch.
+/// One committed article's text, by its content hash, its story and its sketch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SketchRecord {
     /// The article's content hash as a number (the hex text of [`crate::article::content_hash`]).
     pub content: u128,
+    /// Its story: the content hash of the story's first version, as a number.
+    pub story: u128,
     /// Its near-duplicate sketch.
     pub sketch: Sketch,
 }
@@ -69,12 +75,10 @@ impl SketchJournal {
         self.committed_len / RECORD as u64
     }
 
-    /// Stages a new text's record for the next commit. `content` is the hex content hash.
-    pub fn stage(&mut self, content: &str, sketch: &Sketch) {
-        // Every content hash newsdex writes is 32 hex digits; anything else could not be
-        // looked up again, so it has no record.
-        let Ok(number) = u128::from_str_radix(content, 16) else { return };
-        self.staged.extend_from_slice(&number.to_le_bytes());
+    /// Stages a new text's record for the next commit: its content hash and story as numbers.
+    pub fn stage(&mut self, content: u128, story: u128, sketch: &Sketch) {
+        self.staged.extend_from_slice(&content.to_le_bytes());
+        self.staged.extend_from_slice(&story.to_le_bytes());
         for value in sketch.0 {
             self.staged.extend_from_slice(&value.to_le_bytes());
         }
@@ -120,16 +124,23 @@ impl SketchJournal {
 
 fn parse_record(record: &[u8; RECORD]) -> SketchRecord {
     let content = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
+    let story = u128::from_le_bytes(record[16..32].try_into().expect("16 bytes"));
     let mut sketch = [0u16; SKETCH_LEN];
-    for (value, bytes) in sketch.iter_mut().zip(record[16..].chunks_exact(2)) {
+    for (value, bytes) in sketch.iter_mut().zip(record[32..].chunks_exact(2)) {
         *value = u16::from_le_bytes([bytes[0], bytes[1]]);
     }
-    SketchRecord { content, sketch: Sketch(sketch) }
+    SketchRecord { content, story, sketch: Sketch(sketch) }
 }
 
-/// The hex content hash of a record's `content`, as the index stores it.
+/// The hex text of a record's content hash or story, as the index stores them.
 pub fn content_hex(content: u128) -> String {
     format!("{content:032x}")
+}
+
+/// The number of a hex content hash or story; `None` for text that is not 32 hex digits
+/// (every content hash newsdex writes is).
+pub fn content_number(hex: &str) -> Option<u128> {
+    if hex.len() == 32 { u128::from_str_radix(hex, 16).ok() } else { None }
 }
 
 #[cfg(test)]
@@ -159,23 +170,24 @@ mod tests {
         let b = sketch_of(
             "An aid convoy waited at the Turkish border for a second day as shelling went on nearby",
         );
+        let [hash_a, hash_b] = [HASH_A, HASH_B].map(|h| content_number(h).unwrap());
         let mut journal = SketchJournal::open(dir.path(), 0).unwrap();
-        journal.stage(HASH_A, &a);
+        journal.stage(hash_a, hash_b, &a);
         let first = journal.write_staged().unwrap();
         assert_eq!(first, RECORD as u64);
         // A run that stages a record and dies before its commit: the next open ignores it,
         // and the next append cuts it.
-        journal.stage(HASH_B, &b);
+        journal.stage(hash_b, hash_b, &b);
         journal.write_staged().unwrap();
         let mut resumed = SketchJournal::open(dir.path(), first).unwrap();
         assert_eq!(resumed.committed_records(), 1);
         let read = read_last(&resumed, 10);
+        assert_eq!(read, [SketchRecord { content: hash_a, story: hash_b, sketch: a.clone() }]);
         assert_eq!(
-            read,
-            [SketchRecord { content: u128::from_str_radix(HASH_A, 16).unwrap(), sketch: a.clone() }]
+            (content_hex(read[0].content), content_hex(read[0].story)),
+            (HASH_A.into(), HASH_B.into())
         );
-        assert_eq!(content_hex(read[0].content), HASH_A);
-        resumed.stage(HASH_B, &b);
+        resumed.stage(hash_b, hash_b, &b);
         let second = resumed.write_staged().unwrap();
         assert_eq!(second, 2 * RECORD as u64);
         let both = SketchJournal::open(dir.path(), second).unwrap();
@@ -183,6 +195,8 @@ mod tests {
         assert_eq!(contents, [HASH_A, HASH_B]);
         assert_eq!(read_last(&both, 1)[0].sketch, b);
         assert!(read_last(&both, 0).is_empty());
+        assert_eq!(content_number(&"z".repeat(32)), None);
+        assert_eq!(content_number("abc"), None);
     }
 
     #[test]
