@@ -124,6 +124,11 @@ impl KnownFiles {
         self.live
     }
 
+    /// Whether `key` is a known file (not removed).
+    pub fn contains(&self, key: PathKey) -> bool {
+        self.position(key).is_some_and(|at| self.entries[at].1.is_some())
+    }
+
     /// Whether `key` is a file this run has not met (and not removed).
     pub fn is_unseen(&self, key: PathKey) -> bool {
         self.position(key).is_some_and(|at| self.entries[at].1.is_some_and(|k| !k.seen))
@@ -155,6 +160,7 @@ mod tests {
         assert_eq!(files.get_mut(c), None);
         assert_eq!(files.unseen().collect::<Vec<_>>(), [a]);
         assert!(files.is_unseen(a) && !files.is_unseen(b));
+        assert!(files.contains(a) && !files.contains(b) && !files.contains(c));
         files.get_mut(a).unwrap().seen = true;
         assert_eq!(files.unseen().count(), 0);
         assert!(!files.is_unseen(a));

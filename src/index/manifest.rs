@@ -108,6 +108,11 @@ impl Manifest {
         Some(known.record())
     }
 
+    /// Whether `path` was committed before this run (and not removed since).
+    pub fn committed_before_the_run(&self, path: &str) -> bool {
+        self.files.contains(path_key(path))
+    }
+
     /// Files committed before this run that it has not met (nor removed), of those whose path
     /// is `wanted`, sorted. Memory holds keys, not paths: the paths are read back from the
     /// journal, when some file was not met.

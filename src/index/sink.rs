@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
@@ -162,10 +162,12 @@ impl ArticleSink {
 
     /// Replaces everything `path` contributed with `articles`, and records the file.
     pub fn put_file(&self, path: &str, record: FileRecord, articles: Vec<Article>) -> Result<FileOutcome> {
+        let before_the_run = self.manifest().committed_before_the_run(path);
         let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
         let mut outcome = FileOutcome::default();
-        Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path)?;
+        Batch { fields: &self.fields, writer: &writer, state: &mut state }
+            .detach_path(path, before_the_run)?;
         for article in articles {
             Batch { fields: &self.fields, writer: &writer, state: &mut state }.add(article, &mut outcome)?;
         }
@@ -183,7 +185,7 @@ impl ArticleSink {
     pub fn remove_file(&self, path: &str) -> Result<()> {
         let writer = self.writer.read().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state();
-        Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path)?;
+        Batch { fields: &self.fields, writer: &writer, state: &mut state }.detach_path(path, true)?;
         self.manifest().stage_removal(path.to_string());
         state.since_commit += 1;
         Ok(())
@@ -265,11 +267,14 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    /// Takes the publications read from `path` out of every article that has one.
-    fn detach_path(&mut self, path: &str) -> Result<()> {
+    /// Takes the publications read from `path` out of every article that has one. Only a
+    /// file the manifest held before the run can have publications in the committed index
+    /// (the manifest and the index are committed together): for the others, most files of a
+    /// run that adds to an index, the lookup is skipped.
+    fn detach_path(&mut self, path: &str, committed_before_the_run: bool) -> Result<()> {
         let mut contents: HashSet<String> = self.state.live_paths.remove(path).unwrap_or_default();
         // A path is handed in once per run: before the run, or in `live`, nowhere else.
-        if self.state.preexisting {
+        if committed_before_the_run {
             for article in self.committed(self.fields.path, path, usize::MAX)? {
                 contents.insert(article.content_hash);
             }
@@ -392,14 +397,14 @@ impl Batch<'_> {
     /// Up to `limit` committed articles whose raw `field` holds `value`.
     fn committed(&self, field: Field, value: &str, limit: usize) -> Result<Vec<Article>> {
         let searcher = &self.state.searcher;
-        let total = searcher.num_docs() as usize;
-        if total == 0 {
-            return Ok(Vec::new());
-        }
         let query = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-        let hits = searcher.search(&query, &TopDocs::with_limit(limit.min(total)).order_by_score())?;
-        let mut articles = Vec::with_capacity(hits.len());
-        for (_, address) in hits {
+        // The matching documents' addresses, not a top-n: a top-n collector sized for "all"
+        // reserved room for every document of the index at each lookup (a file's lookup by
+        // path took most of a run that added half a million files to an index of as many).
+        let mut addresses: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+        addresses.sort_unstable();
+        let mut articles = Vec::with_capacity(addresses.len().min(limit));
+        for address in addresses.into_iter().take(limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
             articles.extend(from_document(self.fields, &doc));
         }
