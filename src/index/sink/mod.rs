@@ -60,7 +60,7 @@ struct State {
     /// What this run wrote, across its commits, and the sketches of the articles committed
     /// before it (read from the journal when the run first needs them).
     run: RunMemory,
-    /// The sketches of every new text, committed with the index.
+    /// The sketches and stories of every new text, committed with the index.
     journal: SketchJournal,
     /// Whether the journal's records are in `run` yet.
     journal_read: bool,
@@ -72,7 +72,7 @@ struct State {
     next_commit: u64,
 }
 
-/// Sketches a run remembers (about 220 bytes each with their bands and story), its own and
+/// Sketches a run remembers (about 190 bytes each with their bands and story), its own and
 /// those of the index it adds to: past it, at a commit, the oldest are forgotten down to half
 /// of it. A new article is thus grouped with the stories of the last 500,000 to 1,000,000 new
 /// texts, and memory stays bounded however large the corpus (the contents and ids written
