@@ -26,7 +26,7 @@ pub fn path_key(path: &str) -> PathKey {
 /// aligns the record to 16 bytes, and an `Option` of one took 32), the modification time in
 /// 64 bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Known {
+pub struct KnownFile {
     /// Size in bytes.
     pub size: u64,
     /// Nanoseconds since the epoch; [`FAR_MTIME`] for a time outside the years 1678 to 2261,
@@ -46,7 +46,7 @@ pub struct Known {
 pub const FAR_MTIME: i64 = i64::MIN;
 
 /// One file: its key, and its record (`None` once this run removed it).
-type Entry = (PathKey, Option<Known>);
+type Entry = (PathKey, Option<KnownFile>);
 
 /// The committed files, sorted by key, with where each key prefix starts.
 #[derive(Debug, Default)]
@@ -105,7 +105,7 @@ impl KnownFiles {
     }
 
     /// The record of `key`, unless unknown or removed.
-    pub fn get_mut(&mut self, key: PathKey) -> Option<&mut Known> {
+    pub fn get_mut(&mut self, key: PathKey) -> Option<&mut KnownFile> {
         let at = self.position(key)?;
         self.entries[at].1.as_mut()
     }
@@ -144,8 +144,8 @@ impl KnownFiles {
 mod tests {
     use super::*;
 
-    fn known(size: u64) -> Known {
-        Known { size, mtime_ns: 1, hash: [2, 3], articles: 4, hashed: true, seen: false }
+    fn known(size: u64) -> KnownFile {
+        KnownFile { size, mtime_ns: 1, hash: [2, 3], articles: 4, hashed: true, seen: false }
     }
 
     #[test]

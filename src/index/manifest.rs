@@ -18,7 +18,7 @@ use flate2::Compression;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 
-use super::known_files::{FAR_MTIME, Known, KnownFiles, path_key};
+use super::known_files::{FAR_MTIME, KnownFile, KnownFiles, path_key};
 use crate::error::{Error, Result};
 
 /// The journal's file name in the index folder.
@@ -54,15 +54,15 @@ pub struct Manifest {
     committed_len: u64,
 }
 
-impl Known {
+impl KnownFile {
     /// The record as memory keeps it; `None` for a hash that is not 32 hex digits.
-    fn new(record: &FileRecord) -> Option<Known> {
+    fn new(record: &FileRecord) -> Option<KnownFile> {
         let (hash, hashed) = match record.hash.as_str() {
             "" => (0, false),
             hex if hex.len() == 32 => (u128::from_str_radix(hex, 16).ok()?, true),
             _ => return None,
         };
-        Some(Known {
+        Some(KnownFile {
             size: record.size,
             mtime_ns: i64::try_from(record.mtime_ns).unwrap_or(FAR_MTIME),
             hash: [(hash >> 64) as u64, hash as u64],
@@ -91,7 +91,7 @@ impl Manifest {
         let mut records = Vec::new();
         read_journal(&path, committed_len, |line, file_path, record| {
             let known = match record {
-                Some(r) => Some(Known::new(&r).ok_or_else(|| not_a_record(&path, line))?),
+                Some(r) => Some(KnownFile::new(&r).ok_or_else(|| not_a_record(&path, line))?),
                 None => None,
             };
             records.push((path_key(&file_path), known));
@@ -166,7 +166,7 @@ impl Manifest {
             match (self.files.get_mut(key), record) {
                 (Some(known), Some(r)) => {
                     let seen = known.seen;
-                    *known = Known::new(&r).expect("records are made from file hashes");
+                    *known = KnownFile::new(&r).expect("records are made from file hashes");
                     known.seen = seen;
                 }
                 (Some(_), None) => self.files.remove(key),
@@ -357,11 +357,11 @@ mod tests {
 
     #[test]
     fn records_come_back_exact_in_forty_bytes_and_a_far_off_time_never_matches() {
-        assert_eq!(std::mem::size_of::<Known>(), 40);
+        assert_eq!(std::mem::size_of::<KnownFile>(), 40);
         let full = FileRecord { size: u64::MAX, mtime_ns: -1, hash: "f".repeat(32), articles: u32::MAX };
-        assert_eq!(Known::new(&full).unwrap().record(), full);
+        assert_eq!(KnownFile::new(&full).unwrap().record(), full);
         let far = FileRecord { mtime_ns: i128::from(i64::MAX) + 1, ..record(9) };
-        let kept = Known::new(&far).unwrap().record();
+        let kept = KnownFile::new(&far).unwrap().record();
         assert_eq!(kept, FileRecord { mtime_ns: i128::from(i64::MIN), ..far.clone() });
         assert_ne!(kept.mtime_ns, far.mtime_ns, "the file will be read again and its bytes compared");
     }
