@@ -12,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use tantivy::indexer::LogMergePolicy;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use super::manifest::{FileRecord, Manifest, Payload};
@@ -80,17 +79,6 @@ struct State {
 /// are kept in filters of a fixed size).
 pub const RUN_MEMORY_LIMIT: usize = 1_000_000;
 
-/// Segments of about the same size that tantivy merges into one (its default is 8).
-///
-/// Each commit (every 10,000 articles) leaves one small segment per writer thread, and every
-/// level of merging rewrites each document's postings, positions, term dictionary and (when
-/// the segment holds deleted duplicates) its stored fields once more. Sixteen at a time, a
-/// document goes through one level where eight took two: at 200,000 articles without
-/// entities 27 and 28 s against 30 and 32 (5 segments left instead of 3), on the Reuters
-/// slice no merge at all (14 segments). A search pays a little per segment; the bench's
-/// latencies at a million articles are in the README.
-const SEGMENTS_PER_MERGE: usize = 16;
-
 /// Writes files' articles into an index, from many threads.
 pub struct ArticleSink {
     writer: RwLock<IndexWriter<TantivyDocument>>,
@@ -121,9 +109,6 @@ impl ArticleSink {
             tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
             other => Error::Engine(other),
         })?;
-        let mut merge_policy = LogMergePolicy::default();
-        merge_policy.set_min_num_segments(SEGMENTS_PER_MERGE);
-        writer.set_merge_policy(Box::new(merge_policy));
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
