@@ -172,7 +172,7 @@ fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY);
     }
-    // The last one to seven bytes, little-endian as `from_le_bytes` would read them padded
+    // The last zero to seven bytes, little-endian as `from_le_bytes` would read them padded
     // with zeros; shifted in one by one, since a copy of a variable length into a padded
     // buffer is a call to memmove, 1% of a full indexing run.
     let rest = chunks.remainder();
