@@ -9,6 +9,7 @@ pub mod labels;
 mod mentions;
 pub mod tokenize;
 pub mod train;
+mod viterbi;
 pub mod weights;
 
 pub use mentions::mentions;

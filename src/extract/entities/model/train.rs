@@ -11,7 +11,8 @@ use serde::Serialize;
 use super::conll::Document;
 use super::features::{DocumentContext, Features, GazetteerTag, extract};
 use super::labels::{COUNT, Span, TYPES, from_spans, spans};
-use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights, viterbi};
+use super::viterbi::viterbi;
+use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights};
 
 /// How to train.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
-//! The trained weights and the decoder that uses them. A feature's weights are one row of a
-//! score per label; rows are found by the feature's 64-bit hash. Decoding is Viterbi over the
-//! label transitions BILOU allows, so every name the model returns is well formed.
+//! The trained weights, and the scoring of a sentence's tokens with them. A feature's weights
+//! are one row of a score per label; rows are found by the feature's 64-bit hash. The scores
+//! go to the Viterbi decoder (`viterbi.rs`).
 //!
 //! On disk (gzip, little-endian): magic, format and feature-template versions, the label
 //! count, the transition scores, then each feature row as its hash, a bit mask of the labels
@@ -12,7 +12,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 
 use super::features::{Features, TEMPLATE_VERSION};
-use super::labels::{COUNT, OUTSIDE, allowed, may_end};
+use super::labels::COUNT;
+use super::viterbi::{OUTSIDE_ONLY, viterbi};
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
 const FORMAT: u32 = 1;
@@ -161,13 +162,6 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// The emission of a token left unscored: only Outside is possible.
-const OUTSIDE_ONLY: [f32; COUNT] = {
-    let mut row = [f32::NEG_INFINITY; COUNT];
-    row[OUTSIDE as usize] = 0.0;
-    row
-};
-
 /// Buffers the decoder reuses from sentence to sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -175,262 +169,9 @@ pub struct Scratch {
     back: Vec<u8>,
 }
 
-/// Viterbi over `emission` (one row of `COUNT` scores per token) and `transition`, keeping
-/// only the transitions BILOU allows. Writes the best labels into `labels`. A row whose
-/// second score is minus infinity is an unscored token's ([`OUTSIDE_ONLY`]) and costs one
-/// label instead of all.
-pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels: &mut Vec<u8>) {
-    let n = emission.len() / COUNT;
-    labels.clear();
-    if n == 0 {
-        return;
-    }
-    back.clear();
-    back.resize(n * COUNT, 0);
-    let mut into_starting = [[0f32; CLOSED.len()]; STARTING.len()];
-    for (row, &l) in into_starting.iter_mut().zip(&STARTING) {
-        for (cell, &p) in row.iter_mut().zip(&CLOSED) {
-            *cell = transition[(usize::from(p) + 1) * COUNT + usize::from(l)];
-        }
-    }
-    let mut best = [f32::NEG_INFINITY; COUNT];
-    for (l, b) in best.iter_mut().enumerate() {
-        if allowed(None, l as u8) {
-            *b = transition[l] + emission[l];
-        }
-    }
-    for i in 1..n {
-        let mut next = [f32::NEG_INFINITY; COUNT];
-        if emission[i * COUNT + 1] == f32::NEG_INFINITY {
-            // An unscored token (OUTSIDE_ONLY): only Outside can win, so only its best
-            // predecessor matters.
-            let (from, top) = best_predecessor(&best, transition, usize::from(OUTSIDE));
-            back[i * COUNT + usize::from(OUTSIDE)] = from;
-            next[usize::from(OUTSIDE)] = top + emission[i * COUNT + usize::from(OUTSIDE)];
-            best = next;
-            continue;
-        }
-        let closed = CLOSED.map(|p| best[usize::from(p)]);
-        for (k, &l) in STARTING.iter().enumerate() {
-            let (from, top) = best_closed(&closed, &into_starting[k]);
-            let l = usize::from(l);
-            back[i * COUNT + l] = CLOSED[from];
-            next[l] = top + emission[i * COUNT + l];
-        }
-        for &l in &CONTINUING {
-            let l = usize::from(l);
-            let (from, top) = best_predecessor(&best, transition, l);
-            back[i * COUNT + l] = from;
-            next[l] = top + emission[i * COUNT + l];
-        }
-        best = next;
-    }
-    let mut last = 0u8;
-    let mut top = f32::NEG_INFINITY;
-    for (l, score) in best.iter().enumerate() {
-        if may_end(l as u8) && *score > top {
-            top = *score;
-            last = l as u8;
-        }
-    }
-    labels.resize(n, 0);
-    labels[n - 1] = last;
-    for i in (1..n).rev() {
-        labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
-    }
-}
-
-/// The best of the closed labels' scores (`closed`, in the order of [`CLOSED`]) plus the
-/// transitions from them (`into`, the same order) into one starting label: its index in
-/// [`CLOSED`] and the score. Nine of each in arrays of fixed length, which the compiler
-/// unrolls; the first of equal scores wins, as in [`best_predecessor`].
-#[inline]
-fn best_closed(closed: &[f32; CLOSED.len()], into: &[f32; CLOSED.len()]) -> (usize, f32) {
-    let (mut from, mut top) = (0, closed[0] + into[0]);
-    for j in 1..CLOSED.len() {
-        let s = closed[j] + into[j];
-        if s > top {
-            top = s;
-            from = j;
-        }
-    }
-    (from, top)
-}
-
-/// Labels that only Outside, Last or Unit may precede: Outside, Begin and Unit of each type.
-/// Nine of the seventeen labels, whose predecessors are the same nine ([`CLOSED`]): the
-/// decoder gathers those scores once per token.
-const STARTING: [u8; 1 + 2 * (COUNT - 1) / 4] = labels_where(true);
-/// The labels a starting label may follow: Outside, Last and Unit.
-const CLOSED: [u8; 1 + 2 * (COUNT - 1) / 4] = closed_labels();
-/// Inside and Last of each type, which only Begin or Inside of their type may precede.
-const CONTINUING: [u8; 2 * (COUNT - 1) / 4] = labels_where(false);
-
-/// The labels that may (`starting`) or may not follow Outside, in order.
-const fn labels_where<const N: usize>(starting: bool) -> [u8; N] {
-    let mut out = [0u8; N];
-    let (mut l, mut n) = (0, 0);
-    while l < COUNT {
-        if ALLOWED[OUTSIDE as usize][l] == starting {
-            out[n] = l as u8;
-            n += 1;
-        }
-        l += 1;
-    }
-    out
-}
-
-/// The labels Outside may follow, in order.
-const fn closed_labels<const N: usize>() -> [u8; N] {
-    let mut out = [0u8; N];
-    let (mut p, mut n) = (0, 0);
-    while p < COUNT {
-        if ALLOWED[p][OUTSIDE as usize] {
-            out[n] = p as u8;
-            n += 1;
-        }
-        p += 1;
-    }
-    out
-}
-
-/// The predecessor of label `l` with the best score so far, and that score.
-#[inline]
-fn best_predecessor(best: &[f32; COUNT], transition: &[f32], l: usize) -> (u8, f32) {
-    let (predecessors, count) = &PREDECESSORS[l];
-    let mut from = predecessors[0];
-    let mut top = best[usize::from(from)] + transition[(usize::from(from) + 1) * COUNT + l];
-    for &p in &predecessors[1..*count] {
-        let s = best[usize::from(p)] + transition[(usize::from(p) + 1) * COUNT + l];
-        if s > top {
-            top = s;
-            from = p;
-        }
-    }
-    (from, top)
-}
-
-/// For each label, the labels that may precede it (and how many): Inside and Last follow
-/// only Begin or Inside of their type; the others follow Outside, Last or Unit. Listing them
-/// spares the decoder two thirds of the pairs.
-const PREDECESSORS: [([u8; COUNT], usize); COUNT] = {
-    let mut table = [([0u8; COUNT], 0usize); COUNT];
-    let mut l = 0;
-    while l < COUNT {
-        let mut p = 0;
-        while p < COUNT {
-            if ALLOWED[p][l] {
-                let (list, count) = &mut table[l];
-                list[*count] = p as u8;
-                *count += 1;
-            }
-            p += 1;
-        }
-        l += 1;
-    }
-    table
-};
-
-const ALLOWED: [[bool; COUNT]; COUNT] = {
-    let mut table = [[false; COUNT]; COUNT];
-    let mut p = 0;
-    while p < COUNT {
-        let mut l = 0;
-        while l < COUNT {
-            table[p][l] = allowed_const(p, l);
-            l += 1;
-        }
-        p += 1;
-    }
-    table
-};
-
-/// `allowed` for the constant table (const fns cannot call the general one).
-const fn allowed_const(previous: usize, next: usize) -> bool {
-    let open = previous > 0 && (previous - 1) % 4 < 2;
-    let continues = next > 0 && matches!((next - 1) % 4, 1 | 2);
-    if open { continues && (previous - 1) / 4 == (next - 1) / 4 } else { !continues }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_constant_table_agrees_with_the_rules() {
-        for (p, row) in ALLOWED.iter().enumerate() {
-            for (l, cell) in row.iter().enumerate() {
-                assert_eq!(*cell, allowed(Some(p as u8), l as u8), "{p} -> {l}");
-            }
-        }
-    }
-
-    #[test]
-    fn starting_labels_follow_exactly_the_closed_ones() {
-        for &l in &STARTING {
-            let (list, count) = &PREDECESSORS[usize::from(l)];
-            assert_eq!(&list[..*count], &CLOSED[..], "label {l}");
-        }
-        let mut all: Vec<u8> = STARTING.iter().chain(&CONTINUING).copied().collect();
-        all.sort_unstable();
-        assert_eq!(all, (0..COUNT as u8).collect::<Vec<_>>());
-    }
-
-    /// Viterbi over every allowed pair, the first best predecessor winning: what `viterbi`
-    /// must equal.
-    fn plain_viterbi(emission: &[f32], transition: &[f32]) -> Vec<u8> {
-        let n = emission.len() / COUNT;
-        let mut best: Vec<f32> = (0..COUNT)
-            .map(|l| if allowed(None, l as u8) { transition[l] + emission[l] } else { f32::NEG_INFINITY })
-            .collect();
-        let mut back = vec![0u8; n * COUNT];
-        for i in 1..n {
-            let mut next = vec![f32::NEG_INFINITY; COUNT];
-            for l in 0..COUNT {
-                let mut top = None;
-                for p in 0..COUNT {
-                    if allowed(Some(p as u8), l as u8) {
-                        let s = best[p] + transition[(p + 1) * COUNT + l];
-                        if top.is_none_or(|(_, t)| s > t) {
-                            top = Some((p as u8, s));
-                        }
-                    }
-                }
-                let (from, score) = top.unwrap();
-                back[i * COUNT + l] = from;
-                next[l] = score + emission[i * COUNT + l];
-            }
-            best = next;
-        }
-        let last = (0..COUNT).filter(|&l| may_end(l as u8)).fold(None, |top: Option<usize>, l| match top {
-            Some(t) if best[t] >= best[l] => Some(t),
-            _ => Some(l),
-        });
-        let mut labels = vec![last.unwrap() as u8; n];
-        for i in (1..n).rev() {
-            labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
-        }
-        labels
-    }
-
-    #[test]
-    fn viterbi_agrees_with_the_plain_decoder() {
-        let mut state = 2003u64;
-        let mut random = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 40) as f32 / (1u64 << 24) as f32) * 8.0 - 4.0
-        };
-        let (mut back, mut labels) = (Vec::new(), Vec::new());
-        for tokens in [1, 2, 3, 7, 25, 60] {
-            let transition: Vec<f32> = (0..TRANSITIONS).map(|_| random()).collect();
-            let mut emission: Vec<f32> = (0..tokens * COUNT).map(|_| random()).collect();
-            for i in (2..tokens).step_by(3) {
-                emission[i * COUNT..(i + 1) * COUNT].copy_from_slice(&OUTSIDE_ONLY);
-            }
-            viterbi(&emission, &transition, &mut back, &mut labels);
-            assert_eq!(labels, plain_viterbi(&emission, &transition), "{tokens} tokens");
-        }
-    }
 
     #[test]
     fn weights_round_trip_through_the_file_format() {
