@@ -193,3 +193,30 @@ fn files_parsed_while_another_thread_commits_are_indexed_and_counted_once() {
     let once = run_over(&[]);
     assert!(once.0 == summary && once.3 == articles, "one commit gives the same index and counts");
 }
+
+#[test]
+fn a_text_met_again_after_a_thousand_others_is_still_one_article() {
+    // A new text's document waits for the next 1,024 before it goes to the index writer, so
+    // that a copy met meanwhile costs no delete. Here the copy comes after 1,100 others: the
+    // first document was written already and must give way to the one with both publications.
+    let env = Env::new();
+    let harbour = "Harbour report\n\nThe same wire copy about the harbour, filed again.";
+    env.write("a/first.txt", harbour);
+    for i in 0..1_100 {
+        env.write(
+            &format!("b/f{i:04}.txt"),
+            format!("Report {i}\n\nThe council of town {i} met about t{i}."),
+        );
+    }
+    env.write("c/again.txt", harbour);
+    let run = env.index(&env.corpus(), &["--threads", "1"]);
+    assert!(run.stderr.contains("exact duplicates: 1 "), "{}", run.stderr);
+    let articles = content(&env);
+    assert_eq!(articles.len(), 1_101);
+    let copies: Vec<_> = articles.iter().filter(|(_, paths)| paths.len() > 1).collect();
+    assert_eq!(
+        copies,
+        [&("a/first.txt".to_string(), vec!["a/first.txt".to_string(), "c/again.txt".to_string()])]
+    );
+    assert_eq!(env.search(&["harbour"]).jsonl().len(), 1);
+}

@@ -9,6 +9,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{IndexWriter, TantivyDocument};
 
+use super::unwritten::WINDOW;
 use super::{FileOutcome, State};
 use crate::article::Article;
 use crate::error::Result;
@@ -170,15 +171,19 @@ impl Batch<'_> {
         Ok(articles)
     }
 
+    /// Writes `article` (in place of the document `replacing` names, if any): its document
+    /// waits in `unwritten` (see there) while the state records it at once.
     fn write(&mut self, article: Article, replacing: Option<&str>) -> Result<()> {
+        let content = article.content_hash.clone();
         if let Some(old_id) = replacing {
-            self.writer.delete_term(Term::from_field_text(self.fields.id, old_id));
+            // A waiting document never reached the writer: there is nothing to delete.
+            if !self.state.unwritten.contains(&content) {
+                self.writer.delete_term(Term::from_field_text(self.fields.id, old_id));
+            }
             if old_id != article.publication.id {
                 self.state.live_ids.insert(old_id.to_string(), None);
             }
         }
-        self.writer.add_document(to_document(self.fields, &article))?;
-        let content = article.content_hash.clone();
         for publication in article.publications() {
             self.state.live_paths.entry(publication.path.clone()).or_default().insert(content.clone());
         }
@@ -194,12 +199,26 @@ impl Batch<'_> {
             run.remember_story(sketch, story);
             self.state.journal.stage(number, story, sketch);
         }
+        self.state.unwritten.push(&content);
         self.state.live.insert(content, Some(article));
+        self.hand_over(WINDOW)
+    }
+
+    /// Gives the writer the documents of the oldest waiting texts until at most `keep` wait
+    /// (none before a commit).
+    pub(super) fn hand_over(&mut self, keep: usize) -> Result<()> {
+        while let Some(content) = self.state.unwritten.pop_beyond(keep) {
+            if let Some(Some(article)) = self.state.live.get(&content) {
+                self.writer.add_document(to_document(self.fields, article))?;
+            }
+        }
         Ok(())
     }
 
     fn delete(&mut self, content: &str, id: &str) {
-        self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+        if !self.state.unwritten.forget(content) {
+            self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
         self.state.live_ids.insert(id.to_string(), None);
         self.state.live.insert(content.to_string(), None);
     }

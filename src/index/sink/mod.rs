@@ -22,8 +22,10 @@ use crate::article::Article;
 use crate::error::{Error, Result};
 
 mod batch;
+mod unwritten;
 
 use batch::Batch;
+use unwritten::Unwritten;
 
 /// What became of a file handed to the sink.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -54,6 +56,8 @@ struct State {
     live_paths: HashMap<String, HashSet<String>>,
     /// Ids written since the last commit, to their content hash (`None`: deleted).
     live_ids: HashMap<String, Option<String>>,
+    /// `live` articles whose documents the writer has not been given yet.
+    unwritten: Unwritten,
     /// Whether the index held articles when the run began: only then can a lookup in the
     /// committed index find what this run's own memory does not know.
     preexisting: bool,
@@ -120,6 +124,7 @@ impl ArticleSink {
             live: HashMap::new(),
             live_paths: HashMap::new(),
             live_ids: HashMap::new(),
+            unwritten: Unwritten::default(),
             preexisting: reader.searcher().num_docs() > 0,
             run: RunMemory::default(),
             journal,
@@ -220,6 +225,7 @@ impl ArticleSink {
         if state.since_commit == 0 && state.commits > 0 {
             return Ok(());
         }
+        Batch { fields: &self.fields, writer: &writer, state: &mut state }.hand_over(0)?;
         let payload = Payload {
             journal_len: self.manifest().write_staged()?,
             commit: state.next_commit,
