@@ -52,6 +52,7 @@ fn slot_of(link: u32) -> Option<usize> {
     let slot = (link & ((1 << SLOT_BITS) - 1)) as usize;
     (slot != MAX_SLOTS).then_some(slot)
 }
+
 /// Slots per chunk of the chunked arrays (a chunk of sketches is 512 KB).
 const CHUNK: usize = 4096;
 /// Most slots sharing a head bucket, per band, before the tables double: a walk reads one or
