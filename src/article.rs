@@ -109,8 +109,8 @@ pub struct Publication {
 /// One article, normalised. Empty strings and `None` mean "not known": nothing is invented.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
-    /// The copy whose metadata the article shows: the one with the smallest id, so that the
-    /// choice does not depend on the order files were read in.
+    /// The copy whose metadata and text the article shows: the one with the smallest id, so
+    /// that the choice does not depend on the order files were read in.
     pub publication: Publication,
     /// The other copies of the same text, by id.
     pub others: Vec<Publication>,
@@ -141,6 +141,22 @@ impl Article {
     /// Every copy, the shown one first.
     pub fn publications(&self) -> impl Iterator<Item = &Publication> {
         std::iter::once(&self.publication).chain(&self.others)
+    }
+
+    /// Adds `copy`, an article with the same text read from another file: its publication,
+    /// and, when that becomes the shown one, its title, body, furniture and entities. Copies
+    /// can differ in line breaks and spaces, which the content hash ignores and sentence
+    /// splitting does not: the article shows the smallest id's copy whichever file came first.
+    pub fn add_copy(&mut self, copy: Article) {
+        let (id, path) = (copy.publication.id.clone(), copy.publication.path.clone());
+        self.add_publication(copy.publication);
+        if self.publication.id == id && self.publication.path == path {
+            self.title = copy.title;
+            self.body = copy.body;
+            self.word_count = copy.word_count;
+            self.furniture = copy.furniture;
+            self.entities = copy.entities;
+        }
     }
 
     /// Adds a copy (or replaces the one with the same id); the smallest id is shown.

@@ -88,6 +88,27 @@ fn duplicates_are_one_article_with_every_publication_whatever_the_order() {
     assert_eq!(one_run.search(&["another"]).titles(), ["Different"]);
 }
 
+/// Copies whose texts differ only in line breaks are one article (the content hash ignores
+/// spacing); it shows the text of the copy it names, whichever came first.
+#[test]
+fn a_duplicate_shows_the_text_of_its_shown_copy_whatever_the_order() {
+    let shown = "Same story\n\nThe same wire story, saved twice by Kerry Lane.";
+    let wrapped = "Same story\n\nThe same wire\nstory, saved twice by Kerry\nLane.";
+    let body = |env: &Env| -> Vec<String> {
+        let run = env.search(&["wire", "--fields", "path,body"]);
+        run.jsonl().iter().map(|hit| format!("{} {}", hit["path"], hit["body"])).collect()
+    };
+    let env = Env::new();
+    env.write("y/a.txt", wrapped);
+    env.index(&env.corpus().join("y"), &[]);
+    env.write("x/b.txt", shown);
+    env.index(&env.corpus().join("x"), &[]);
+    let path = env.corpus().join("x/b.txt").display().to_string();
+    let expected = format!("{:?} \"The same wire story, saved twice by Kerry Lane.\"", path);
+    assert_eq!(body(&env), [expected]);
+    assert_eq!(content(&env)[0].1.len(), 2, "{:?}", content(&env));
+}
+
 #[test]
 fn several_folders_feed_one_index_and_stats_reports_it() {
     let env = Env::new();

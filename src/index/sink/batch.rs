@@ -59,7 +59,7 @@ impl Batch<'_> {
         if let Some(mut existing) = self.current(&content)? {
             let old_id = existing.publication.id.clone();
             let new_id = article.publication.id.clone();
-            existing.add_publication(article.publication);
+            existing.add_copy(article);
             let shown = existing.publication.id.clone();
             outcome.duplicates.push((new_id, shown));
             outcome.indexed += 1;
