@@ -100,10 +100,38 @@ impl Rules {
 pub struct Lexicon {
     automaton: AhoCorasick,
     patterns: Vec<Known>,
-    by_lower_name: HashMap<(Kind, String), Known>,
+    by_lower_name: LowerNames,
     by_demonym: HashMap<String, Known>,
     /// The cue words.
     pub rules: Rules,
+}
+
+/// Names in lower case to what they name, one table per kind. Looking a name up lowers its
+/// case in a buffer on the stack, not in a new string: the labeller looks up every name it
+/// finds and every word in capitals, several times each.
+#[derive(Default)]
+struct LowerNames([HashMap<String, Known>; 3]);
+
+/// Names of at most this many bytes are lowered on the stack when they are ASCII.
+const SHORT_NAME: usize = 64;
+
+impl LowerNames {
+    fn insert(&mut self, kind: Kind, name: &str, known: Known) {
+        self.0[kind as usize].insert(name.to_lowercase(), known);
+    }
+
+    fn get(&self, kind: Kind, name: &str) -> Option<&Known> {
+        let table = &self.0[kind as usize];
+        if name.is_ascii() && name.len() <= SHORT_NAME {
+            let mut lower = [0u8; SHORT_NAME];
+            for (l, b) in lower.iter_mut().zip(name.bytes()) {
+                *l = b.to_ascii_lowercase();
+            }
+            // ASCII in, ASCII out.
+            return table.get(std::str::from_utf8(&lower[..name.len()]).ok()?);
+        }
+        table.get(&name.to_lowercase())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,11 +198,10 @@ impl Lexicon {
             };
             entries.insert(name.to_string(), known);
         }
-        let mut by_lower_name: HashMap<(Kind, String), Known> = entries
-            .values()
-            .filter(|k| !k.demonym)
-            .map(|k| ((k.kind, k.canonical.to_lowercase()), k.clone()))
-            .collect();
+        let mut by_lower_name = LowerNames::default();
+        for known in entries.values().filter(|k| !k.demonym) {
+            by_lower_name.insert(known.kind, &known.canonical, known.clone());
+        }
         for (kind, table) in
             [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)]
         {
@@ -191,9 +218,9 @@ impl Lexicon {
                         demonym: false,
                     },
                 };
-                by_lower_name.insert((kind, canonical.to_lowercase()), known.clone());
+                by_lower_name.insert(kind, canonical, known.clone());
                 for name in names {
-                    by_lower_name.insert((kind, name.to_lowercase()), known.clone());
+                    by_lower_name.insert(kind, name, known.clone());
                     entries.insert(name.clone(), known.clone());
                 }
             }
@@ -236,6 +263,37 @@ impl Lexicon {
 
     /// The canonical entry for a name as a user types it (any case, aliases resolved).
     pub fn lookup(&self, kind: Kind, name: &str) -> Option<&Known> {
-        self.by_lower_name.get(&(kind, name.trim().to_lowercase()))
+        self.by_lower_name.get(kind, name.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_in_any_case_and_only_under_their_kind() {
+        let lexicon = Lexicon::builtin().unwrap();
+        for typed in ["Aleppo", "ALEPPO", "aleppo", " Aleppo "] {
+            let found = lexicon.lookup(Kind::Place, typed).map(|k| k.canonical.as_str());
+            assert_eq!(found, Some("Aleppo"), "{typed:?}");
+        }
+        let found = lexicon.lookup(Kind::Place, "ÅRHUS").map(|k| k.canonical.as_str());
+        assert_eq!(found, Some("Århus"));
+        assert!(lexicon.lookup(Kind::Person, "Aleppo").is_none());
+        assert!(lexicon.lookup(Kind::Place, "Alepp").is_none());
+    }
+
+    #[test]
+    fn names_longer_than_the_stack_buffer_are_found_too() {
+        let long = format!("The {} Company", "Very ".repeat(20));
+        assert!(long.len() > SHORT_NAME);
+        let known =
+            Known { kind: Kind::Org, canonical: long.clone(), country: None, capital: false, demonym: false };
+        let mut names = LowerNames::default();
+        names.insert(Kind::Org, &long, known);
+        assert!(names.get(Kind::Org, &long.to_uppercase()).is_some());
+        assert!(names.get(Kind::Org, &long[..SHORT_NAME]).is_none());
+        assert!(names.get(Kind::Place, &long).is_none());
     }
 }
