@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::weights::Prehashed;
+use super::word::{MULTIPLY, Word, text_hash};
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
 pub const TEMPLATE_VERSION: u32 = 2;
@@ -72,6 +73,7 @@ pub struct Features {
     bounds: Vec<usize>,
     words: Vec<Word>,
     scored: Vec<bool>,
+    own: Vec<(u64, u8)>,
 }
 
 impl Features {
@@ -94,96 +96,15 @@ impl Features {
     pub fn is_scored(&self, i: usize) -> bool {
         self.scored[i]
     }
-}
 
-/// What the templates need to know of one token, computed once.
-#[derive(Debug, Default)]
-struct Word {
-    lower: String,
-    shape: String,
-    capitalised: bool,
-    lower_hash: u64,
-    shape_hash: u64,
-    word_hash: u64,
-}
-
-impl Word {
-    fn fill(&mut self, word: &str) {
-        self.lower.clear();
-        self.shape.clear();
-        if word.is_ascii() {
-            self.fill_ascii(word);
-        } else {
-            self.fill_unicode(word);
-        }
-        self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        self.lower_hash = text_hash(&self.lower);
-        self.shape_hash = text_hash(&self.shape);
-        self.word_hash = text_hash(word);
+    /// Token `i`'s own features, those that look at the token alone (its word, affixes and
+    /// shape, whether it starts a sentence written in capitals or not): a key naming them,
+    /// and how many of them lead [`Features::of`] (0 when their scores were remembered, see
+    /// [`extract_near_names`]). Their scores can be summed once per word and reused.
+    pub fn own(&self, i: usize) -> (u64, usize) {
+        let (key, len) = self.own[i];
+        (key, usize::from(len))
     }
-
-    /// The common case, byte by byte.
-    fn fill_ascii(&mut self, word: &str) {
-        let mut last = 0u8;
-        for b in word.bytes() {
-            self.lower.push(if b.is_ascii_digit() { '0' } else { char::from(b.to_ascii_lowercase()) });
-            let class = match b {
-                b'A'..=b'Z' => b'X',
-                b'a'..=b'z' => b'x',
-                b'0'..=b'9' => b'd',
-                _ => b,
-            };
-            if class != last {
-                self.shape.push(char::from(class));
-                last = class;
-            }
-        }
-    }
-
-    fn fill_unicode(&mut self, word: &str) {
-        for c in word.chars() {
-            if c.is_ascii_digit() {
-                self.lower.push('0');
-            } else {
-                self.lower.extend(c.to_lowercase());
-            }
-            let class = if c.is_uppercase() {
-                'X'
-            } else if c.is_lowercase() {
-                'x'
-            } else if c.is_numeric() {
-                'd'
-            } else {
-                c
-            };
-            if !self.shape.ends_with(class) {
-                self.shape.push(class);
-            }
-        }
-    }
-}
-
-const MULTIPLY: u64 = 0x517c_c1b7_2722_0a95;
-
-/// Folds `bytes` into `hash` eight at a time (FxHash's step), then a separator.
-fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        hash = (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY);
-    }
-    // The last zero to seven bytes, little-endian as `from_le_bytes` would read them padded
-    // with zeros; shifted in one by one, since a copy of a variable length into a padded
-    // buffer is a call to memmove, 1% of a full indexing run.
-    let rest = chunks.remainder();
-    let tail = rest.iter().rev().fold(0u64, |word, b| (word << 8) | u64::from(*b));
-    let word = tail ^ ((rest.len() as u64 + 1) << 59);
-    (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY)
-}
-
-/// The hash of a string, computed once per token and combined into features.
-fn text_hash(text: &str) -> u64 {
-    mix(0x243f_6a88_85a3_08d3, text.as_bytes())
 }
 
 /// The feature's 64-bit id: the template number and the hashes of its parts, with the high
@@ -193,6 +114,10 @@ fn combine(template: u8, parts: &[u64]) -> u64 {
     let h = parts.iter().fold(seed, |h, p| (h.rotate_left(5) ^ p).wrapping_mul(MULTIPLY));
     h ^ (h >> 29)
 }
+
+/// The number `combine` takes for the key of a token's own features (not a template: no
+/// feature has it).
+const OWN_KEY: u8 = 255;
 
 /// Stand-ins for the words before the first and after the last token.
 const START: u64 = 0x5354_4152_5400_0001;
@@ -208,7 +133,7 @@ pub fn extract<S: AsRef<str>>(
 ) {
     out.scored.clear();
     out.scored.resize(words.len(), true);
-    compute(words, gazetteer, doc, out);
+    compute(words, gazetteer, doc, &|_| false, out);
 }
 
 /// How far, in tokens, a name's context reaches: the templates look two words either side.
@@ -218,11 +143,14 @@ const REACH: usize = 2;
 /// the others unscored. A token is scored when a word within [`REACH`] of it has a capital,
 /// a digit or a letter of a script without case, or is known to the gazetteer; the rest
 /// (runs of lower-case words and punctuation, about 40% of news prose) are labelled Outside
-/// without looking their features up, which is where the labeller spends its time.
+/// without looking their features up, which is where the labeller spends its time. A token
+/// whose own features' key is `remembered` gets only its features of context (see
+/// [`Features::own`]).
 pub fn extract_near_names<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
     doc: &DocumentContext,
+    remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
 ) {
     out.scored.clear();
@@ -233,7 +161,7 @@ pub fn extract_near_names<S: AsRef<str>>(
             out.scored[i.saturating_sub(REACH)..end].fill(true);
         }
     }
-    compute(words, gazetteer, doc, out);
+    compute(words, gazetteer, doc, remembered, out);
 }
 
 /// Whether a word could be (part of) a name by its letters alone.
@@ -249,11 +177,13 @@ fn compute<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
     doc: &DocumentContext,
+    remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
 ) {
     out.ids.clear();
     out.bounds.clear();
     out.bounds.push(0);
+    out.own.clear();
     if out.words.len() < words.len() {
         out.words.resize_with(words.len(), Word::default);
     }
@@ -263,7 +193,9 @@ fn compute<S: AsRef<str>>(
     let shouting = is_shouting(words);
     for i in 0..words.len() {
         if out.scored[i] {
-            token(words, gazetteer, doc, shouting, i, out);
+            token(words, gazetteer, doc, shouting, remembered, i, out);
+        } else {
+            out.own.push((0, 0));
         }
         out.bounds.push(out.ids.len());
     }
@@ -274,6 +206,7 @@ fn token<S: AsRef<str>>(
     gazetteer: &[GazetteerTag],
     doc: &DocumentContext,
     shouting: bool,
+    remembered: &dyn Fn(u64) -> bool,
     i: usize,
     out: &mut Features,
 ) {
@@ -296,17 +229,26 @@ fn token<S: AsRef<str>>(
     let initial = u64::from(i == 0);
     let case = u64::from(shouting);
     let ids = &mut out.ids;
-    ids.push(combine(0, &[]));
-    ids.push(combine(1, &[me_lower]));
-    ids.push(combine(2, &[me.word_hash]));
-    for (n, (b, _)) in word.char_indices().skip(1).take(4).enumerate() {
-        ids.push(combine(3 + n as u8, &[text_hash(&word[..b])]));
+    // Templates 0 to 12 look at the token alone: they lead, so that their scores summed
+    // first are the same sum whether remembered or not.
+    let own_key = combine(OWN_KEY, &[me.word_hash, initial, case]) | 1;
+    if remembered(own_key) {
+        out.own.push((own_key, 0));
+    } else {
+        let before = ids.len();
+        ids.push(combine(0, &[]));
+        ids.push(combine(1, &[me_lower]));
+        ids.push(combine(2, &[me.word_hash]));
+        for (n, (b, _)) in word.char_indices().skip(1).take(4).enumerate() {
+            ids.push(combine(3 + n as u8, &[text_hash(&word[..b])]));
+        }
+        for (n, (b, _)) in word.char_indices().rev().take(4).enumerate() {
+            ids.push(combine(7 + n as u8, &[text_hash(&word[b..])]));
+        }
+        ids.push(combine(11, &[me_shape]));
+        ids.push(combine(12, &[me_shape, initial, case]));
+        out.own.push((own_key, (ids.len() - before) as u8));
     }
-    for (n, (b, _)) in word.char_indices().rev().take(4).enumerate() {
-        ids.push(combine(7 + n as u8, &[text_hash(&word[b..])]));
-    }
-    ids.push(combine(11, &[me_shape]));
-    ids.push(combine(12, &[me_shape, initial, case]));
     ids.push(combine(13, &[lower(-1)]));
     ids.push(combine(14, &[lower(1)]));
     ids.push(combine(15, &[lower(-2)]));
@@ -359,7 +301,7 @@ mod tests {
         let scored = |words: &[&str], tags: &[GazetteerTag]| {
             let doc = DocumentContext::new([words]);
             let mut f = Features::default();
-            extract_near_names(words, tags, &doc, &mut f);
+            extract_near_names(words, tags, &doc, &|_| false, &mut f);
             (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
         };
         assert_eq!(scored(&words, &[0; 12]), [1, 2, 3, 4, 5]);
@@ -370,45 +312,9 @@ mod tests {
         assert_eq!(scored(&others, &[0; 9]), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
         let doc = DocumentContext::new([&words[..]]);
         let mut f = Features::default();
-        extract_near_names(&words, &[0; 12], &doc, &mut f);
+        extract_near_names(&words, &[0; 12], &doc, &|_| false, &mut f);
         assert!(f.of(0).is_empty() && f.of(11).is_empty() && !f.of(3).is_empty());
         extract(&words, &[0; 12], &doc, &mut f);
         assert!((0..12).all(|i| f.is_scored(i) && !f.of(i).is_empty()), "training scores all");
-    }
-
-    #[test]
-    fn hashes_read_the_last_bytes_as_zero_padded_little_endian() {
-        // The model's feature ids depend on these hashes: they must never change.
-        let text = "Aleppo ceasefire talks, Geneva";
-        for len in 0..=text.len() {
-            let bytes = &text.as_bytes()[..len];
-            let mut hash = 0x243f_6a88_85a3_08d3u64;
-            let mut chunks = bytes.chunks_exact(8);
-            for chunk in &mut chunks {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap());
-                hash = (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY);
-            }
-            let mut tail = [0u8; 8];
-            tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            let word = u64::from_le_bytes(tail) ^ ((chunks.remainder().len() as u64 + 1) << 59);
-            let expected = (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLY);
-            assert_eq!(text_hash(&text[..len]), expected, "length {len}");
-        }
-    }
-
-    #[test]
-    fn shapes_collapse_repeats() {
-        let mut w = Word::default();
-        w.fill("McDonald's-2016");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx'x-d", "mcdonald's-0000"));
-        let ascii = (w.lower_hash, w.shape_hash);
-        w.fill("McDonald’s-2016");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx’x-d", "mcdonald’s-0000"));
-        w.fill("Ünal");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("Xx", "ünal"));
-        w.fill("McDonald's-2016");
-        assert_eq!((w.lower_hash, w.shape_hash), ascii, "hashes depend on the word only");
-        w.fill("o'clock");
-        assert_eq!(w.lower_hash, text_hash("o'clock"), "the document context's shortcut");
     }
 }

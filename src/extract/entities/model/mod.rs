@@ -11,12 +11,15 @@ pub mod tokenize;
 pub mod train;
 mod viterbi;
 pub mod weights;
+mod word;
 
 pub use mentions::mentions;
 
+use std::cell::RefCell;
+
 use features::{DocumentContext, Features, GazetteerTag};
 use labels::Span;
-use weights::{Scratch, Weights};
+use weights::{OwnMemory, Scratch, Weights};
 
 use super::Kind;
 use super::lexicon::Lexicon;
@@ -83,23 +86,33 @@ impl Labeller {
         &self,
         lexicon: &Lexicon,
         sentences: &[Vec<S>],
-        compute: fn(&[S], &[GazetteerTag], &DocumentContext, &mut Features),
+        compute: Compute<S>,
     ) -> Vec<(Vec<Span>, Vec<GazetteerTag>)> {
+        thread_local! {
+            static OWN: RefCell<OwnMemory> = RefCell::default();
+        }
         let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
         let mut features = Features::default();
         let mut scratch = Scratch::default();
         let mut labels = Vec::new();
-        sentences
-            .iter()
-            .map(|words| {
-                let tags = gazetteer_tags(lexicon, words);
-                compute(words, &tags, &context, &mut features);
-                self.weights.decode(&features, &mut scratch, &mut labels);
-                (labels::spans(&labels), tags)
-            })
-            .collect()
+        OWN.with_borrow_mut(|memory| {
+            sentences
+                .iter()
+                .map(|words| {
+                    let tags = gazetteer_tags(lexicon, words);
+                    let remembered = |key| memory.remembers(&self.weights, key);
+                    compute(words, &tags, &context, &remembered, &mut features);
+                    self.weights.decode_remembering(&features, memory, &mut scratch, &mut labels);
+                    (labels::spans(&labels), tags)
+                })
+                .collect()
+        })
     }
 }
+
+/// How a sentence's features are computed: its words, the gazetteer's tags, the document,
+/// and which tokens' own features need not be (see `Features::own`).
+type Compute<S> = fn(&[S], &[GazetteerTag], &DocumentContext, &dyn Fn(u64) -> bool, &mut Features);
 
 fn identity(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..12].to_string()
@@ -169,9 +182,45 @@ mod tests {
             let sentences: Vec<Vec<&str>> =
                 tokenize::sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
             let pruned = labeller.label(&lexicon, &sentences);
-            let scoring_all = labeller.label_computing(&lexicon, &sentences, features::extract);
+            let scoring_all =
+                labeller.label_computing(&lexicon, &sentences, |w, g, d, _, f| features::extract(w, g, d, f));
             assert_eq!(pruned, scoring_all.into_iter().map(|(spans, _)| spans).collect::<Vec<_>>());
             assert!(pruned.iter().map(Vec::len).sum::<usize>() >= 5, "names found: {pruned:?}");
         }
+    }
+
+    #[test]
+    fn remembered_sums_give_the_very_scores_the_rows_give() {
+        let labeller = Labeller::builtin().unwrap();
+        let (lexicon, weights) = (Lexicon::builtin().unwrap(), labeller.weights());
+        let seed = include_str!("../../../../sample_corpus/000_afe821fb16f557c1.txt");
+        let sentences: Vec<Vec<&str>> =
+            tokenize::sentences(seed).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
+        let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let (mut memory, mut remembered) = (OwnMemory::default(), 0);
+        // Twice over: the second pass finds nearly every word remembered.
+        for words in sentences.iter().chain(&sentences) {
+            let tags = gazetteer_tags(&lexicon, words);
+            let (mut plain, mut with) = (Features::default(), Features::default());
+            features::extract_near_names(words, &tags, &doc, &|_| false, &mut plain);
+            features::extract_near_names(words, &tags, &doc, &|k| memory.remembers(weights, k), &mut with);
+            remembered += (0..with.len()).filter(|&i| with.is_scored(i) && with.own(i).1 == 0).count();
+            let (mut a, mut b) = (Scratch::default(), Scratch::default());
+            let (mut labels_a, mut labels_b) = (Vec::new(), Vec::new());
+            weights.decode(&plain, &mut a, &mut labels_a);
+            weights.decode_remembering(&with, &mut memory, &mut b, &mut labels_b);
+            let bits = |s: &Scratch| s.emission().iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{words:?}");
+            assert_eq!(labels_a, labels_b);
+        }
+        let scored: usize = sentences.iter().map(|w| w.len()).sum();
+        assert!(remembered > scored / 4, "{remembered} tokens of {scored} remembered");
+        // Sums of one model are nothing to another.
+        let other = Weights::new([], vec![0.0; weights::TRANSITIONS]);
+        let mut f = Features::default();
+        let words = &sentences[0];
+        let tags = gazetteer_tags(&lexicon, words);
+        features::extract_near_names(words, &tags, &doc, &|k| memory.remembers(&other, k), &mut f);
+        assert!((0..f.len()).all(|i| !f.is_scored(i) || f.own(i).1 > 0));
     }
 }
