@@ -9,10 +9,14 @@
 # Prints one table: seconds, articles/s, MB/s of text, peak RSS (MiB, /usr/bin/time) and its
 # anonymous part (bench/peak_anon.py; the rest is pages of memory-mapped files), index size (MB, 10^6
 # bytes, like the text) and its ratio to the text, and the ratios of throughput newsdex/peer;
-# then query latencies (median, p99) per kind of query (bench/latency.py).
+# then query latencies (median, p99) per kind of query (bench/latency.py). Each indexer runs
+# ROUNDS times (default 3), the four in turn, so that the machine's drift touches them alike;
+# the table gives each one's median run (its seconds and memory), the range of its seconds
+# and the size of the index its last round wrote, and the ratios come from the medians.
 #
 #   bench/run.sh [CORPUS_DIR]     default: the Reuters slice from ../shared/corpora, unpacked
 #                                  into bench/.data on first use
+#   ROUNDS=1 bench/run.sh DIR      one round (a million articles take about 20 minutes each)
 #   BENCH_SMOKE=1 bench/run.sh     CI's smoke run: sample_corpus/, the debug build, no
 #                                  tantivy-cli; checks that the suite runs, its figures mean nothing
 set -euo pipefail
@@ -64,13 +68,50 @@ measure() { # command...: prints "seconds peak_kb peak_anon_kb"
 }
 size_mb() { du -sb "$1" | awk '{printf "%.2f", $1 / 1e6}'; }
 
-rm -rf "$work/newsdex" "$work/newsdex-noent" "$work/tantivy" "$work/fts5.sqlite"
-read -r full_s full_kb full_anon < <(measure "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")
-read -r noent_s noent_kb noent_anon < <(measure "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)
+rounds=${ROUNDS:-3}
+[ -z "$smoke" ] || rounds=1
+fresh_measure() { # index-path command...: measure into an index path removed first
+  rm -rf "$1"
+  shift
+  measure "$@"
+}
+export_docs() { # The same text for the peers: what newsdex indexed (title and body, furniture removed).
+  "$newsdex" --index "$work/newsdex-noent" search --limit 100000000 --format jsonl --fields title,body \
+    >"$work/docs.jsonl" 2>/dev/null || true
+}
+tantivy_meta() {
+  mkdir -p "$work/tantivy"
+  cat >"$work/tantivy/meta.json" <<'META'
+{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[
+{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},
+{"name":"body","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],
+"opstamp":0}
+META
+}
 
-# The same text for the peers: what newsdex indexed (title and body, furniture removed).
-"$newsdex" --index "$work/newsdex-noent" search --limit 100000000 --format jsonl --fields title,body \
-  >"$work/docs.jsonl" 2>/dev/null || true
+full=() noent=() tv=() fts=()
+for round in $(seq "$rounds"); do
+  [ "$rounds" = 1 ] || echo "round $round of $rounds..." >&2
+  full+=("$(fresh_measure "$work/newsdex" "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")")
+  noent+=("$(fresh_measure "$work/newsdex-noent" "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)")
+  [ "$round" != 1 ] || export_docs
+  if [ -z "$smoke" ]; then
+    rm -rf "$work/tantivy"
+    tantivy_meta
+    tv+=("$(measure sh -c "\"$tantivy\" index -i \"$work/tantivy\" -t $threads < \"$work/docs.jsonl\"")")
+  else
+    tv+=("0 0 0")
+  fi
+  fts+=("$(fresh_measure "$work/fts5.sqlite" python3 "$here/fts5_index.py" "$work/docs.jsonl" "$work/fts5.sqlite")")
+done
+median() { # "seconds kb anon" lines: the median line by seconds, then the min and max seconds
+  printf '%s\n' "$@" | sort -n -k1,1 | awk '{a[NR]=$0; s[NR]=$1} END {print a[int((NR+1)/2)], s[1], s[NR]}'
+}
+read -r full_s full_kb full_anon full_min full_max < <(median "${full[@]}")
+read -r noent_s noent_kb noent_anon noent_min noent_max < <(median "${noent[@]}")
+read -r tv_s tv_kb tv_anon tv_min tv_max < <(median "${tv[@]}")
+read -r fts_s fts_kb fts_anon fts_min fts_max < <(median "${fts[@]}")
+
 articles=$(wc -l <"$work/docs.jsonl")
 text_mb=$(python3 -c "
 import json,sys
@@ -79,32 +120,19 @@ for line in open(sys.argv[1], encoding='utf-8'):
     d=json.loads(line); n+=len((d['title'] or '').encode())+len((d['body'] or '').encode())
 print(f'{n/1e6:.2f}')" "$work/docs.jsonl")
 
-mkdir -p "$work/tantivy"
-cat >"$work/tantivy/meta.json" <<'META'
-{"index_settings":{"docstore_compression":"lz4","docstore_blocksize":16384},"segments":[],"schema":[
-{"name":"title","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}},
-{"name":"body","type":"text","options":{"indexing":{"record":"position","fieldnorms":true,"tokenizer":"en_stem"},"stored":true,"fast":false}}],
-"opstamp":0}
-META
-tv_s=0 tv_kb=0 tv_anon=0
-if [ -z "$smoke" ]; then
-  read -r tv_s tv_kb tv_anon < <(measure sh -c "\"$tantivy\" index -i \"$work/tantivy\" -t $threads < \"$work/docs.jsonl\"")
-fi
-read -r fts_s fts_kb fts_anon < <(measure python3 "$here/fts5_index.py" "$work/docs.jsonl" "$work/fts5.sqlite")
-
-row() { # label seconds kb anon_kb index_mb
+row() { # label seconds kb anon_kb index_mb min_seconds max_seconds
   python3 - "$@" "$articles" "$text_mb" <<'PY'
 import sys
-label, secs, kb, anon, path_mb, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6]), float(sys.argv[7])
-print(f"{label:<28} {secs:>8.2f} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>7.0f} {anon/1024:>8.0f} {path_mb:>9} {float(path_mb)/text_mb:>10.2f}x")
+label, secs, kb, anon, path_mb, lo, hi, articles, text_mb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8]), float(sys.argv[9])
+print(f"{label:<28} {secs:>8.2f} {f'{lo:.2f}-{hi:.2f}':>12} {articles/secs:>11.0f} {text_mb/secs:>7.1f} {kb/1024:>7.0f} {anon/1024:>8.0f} {path_mb:>9} {float(path_mb)/text_mb:>10.2f}x")
 PY
 }
-echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $threads threads"
-printf '%-28s %8s %11s %7s %7s %8s %9s %11s\n' "indexer" "seconds" "articles/s" "MB/s" "RSS MB" "anon MB" "index MB" "index/text"
-row "newsdex (full pipeline)" "$full_s" "$full_kb" "$full_anon" "$(size_mb "$work/newsdex")"
-row "newsdex --no-entities" "$noent_s" "$noent_kb" "$noent_anon" "$(size_mb "$work/newsdex-noent")"
-[ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$tv_anon" "$(size_mb "$work/tantivy")"
-row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$fts_anon" "$(size_mb "$work/fts5.sqlite")"
+echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $threads threads; median of $rounds rounds"
+printf '%-28s %8s %12s %11s %7s %7s %8s %9s %11s\n' "indexer" "seconds" "range s" "articles/s" "MB/s" "RSS MB" "anon MB" "index MB" "index/text"
+row "newsdex (full pipeline)" "$full_s" "$full_kb" "$full_anon" "$(size_mb "$work/newsdex")" "$full_min" "$full_max"
+row "newsdex --no-entities" "$noent_s" "$noent_kb" "$noent_anon" "$(size_mb "$work/newsdex-noent")" "$noent_min" "$noent_max"
+[ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$tv_anon" "$(size_mb "$work/tantivy")" "$tv_min" "$tv_max"
+row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$fts_anon" "$(size_mb "$work/fts5.sqlite")" "$fts_min" "$fts_max"
 python3 - "$full_s" "$noent_s" "$tv_s" "$fts_s" <<'PY'
 import sys
 full, noent, tv, fts = (max(float(x), 0.01) for x in sys.argv[1:])
