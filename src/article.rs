@@ -183,22 +183,6 @@ impl Article {
     }
 }
 
-/// Counts the words of a text the way a reader would: runs of alphanumeric characters.
-pub fn count_words(text: &str) -> u64 {
-    if text.is_ascii() {
-        // The same count without decoding characters: starts of runs of letters and digits.
-        let mut words = 0;
-        let mut inside = false;
-        for b in text.bytes() {
-            let alnum = b.is_ascii_alphanumeric();
-            words += u64::from(alnum && !inside);
-            inside = alnum;
-        }
-        return words;
-    }
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() as u64
-}
-
 /// Hashes title and body with whitespace collapsed, so that re-wrapped copies of the same
 /// text hash alike.
 pub fn content_hash(title: &str, body: &str) -> String {
@@ -288,16 +272,6 @@ mod tests {
         let accented = content_hash("Genève", "Pourparlers\u{a0}repris.\u{b}Alep attend.");
         assert_eq!(accented, content_hash("Genève ", "Pourparlers repris. Alep  attend."));
         assert_eq!(hash.len(), 32);
-    }
-
-    #[test]
-    fn words_are_alphanumeric_runs() {
-        assert_eq!(count_words("Kerry heads for Geneva; 246 died."), 6);
-        assert_eq!(count_words(""), 0);
-        for text in ["  a-b  c_d e'f 12,5 ", "x", "...", "Genève talks", "a\tb\nc"] {
-            let general = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
-            assert_eq!(count_words(text), general as u64, "{text:?}");
-        }
     }
 
     fn publication(id: &str, path: &str) -> Publication {

@@ -5,7 +5,7 @@ pub mod boilerplate;
 pub mod dates;
 pub mod sources;
 
-use crate::article::{Article, Origin, Publication, content_hash, count_words};
+use crate::article::{Article, Origin, Publication, content_hash};
 use crate::corpus::{CorpusFile, Format, RawArticle};
 pub use sources::SourceRules;
 
@@ -71,13 +71,14 @@ impl Normaliser {
         let (source, source_origin) = self.resolve_source(&raw, url.as_deref(), file);
         let title = raw.title.trim().to_string();
         let (body, furniture) = self.boilerplate.split(source.as_deref(), &raw.body);
+        let (sketch, word_count) = neardup::sketch_and_word_count(&[&title, &body]);
         let entities = match &self.extractor {
             Some(extractor) => extractor.extract(&title, &without_dateline_tag(&self.rules, &body)),
             None => Vec::new(),
         };
         Normalised {
             article: Article {
-                word_count: count_words(&title) + count_words(&body),
+                word_count,
                 content_hash: content_hash(&title, &body),
                 publication: Publication {
                     id,
@@ -92,7 +93,7 @@ impl Normaliser {
                     format: format.as_str().to_string(),
                 },
                 others: Vec::new(),
-                sketch: neardup::sketch_of_parts(&[&title, &body]),
+                sketch,
                 story: String::new(),
                 added_in: 0,
                 title,

@@ -77,6 +77,13 @@ pub fn sketch(text: &str) -> Option<Sketch> {
 /// The sketch of several texts read one after the other (title, then body), without joining
 /// them into a new string.
 pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
+    sketch_and_word_count(parts).0
+}
+
+/// [`sketch_of_parts`], and the number of words of the texts the way a reader would count them:
+/// runs of letters and digits, the very words the sketch is made of (so an article's words are
+/// split once for both).
+pub fn sketch_and_word_count(parts: &[&str]) -> (Option<Sketch>, u64) {
     let mut words: Vec<u64> = Vec::new();
     for part in parts {
         // For ASCII text, letters and digits are the ASCII ones: split bytes, not characters.
@@ -88,7 +95,7 @@ pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
             words.extend(split.filter(|w| !w.is_empty()).map(|w| mix(word_hash(w))));
         }
     }
-    sketch_of_words(&words)
+    (sketch_of_words(&words), words.len() as u64)
 }
 
 /// The sketch of a text's words, each hashed by [`word_hash`] and mixed.
@@ -196,6 +203,29 @@ mod tests {
         };
         for word in ["Aleppo", "UN", "al-Assad", "2016", "Genève", "ÉTAT"] {
             assert_eq!(word_hash(word), general(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn words_counted_are_runs_of_letters_and_digits() {
+        let (sketch, count) = sketch_and_word_count(&["Kerry heads for Geneva;", "246 died."]);
+        assert_eq!((sketch, count), (None, 6));
+        let texts = [
+            "",
+            "  a-b  c_d e'f 12,5 ",
+            "  ",
+            "Kerry met Lavrov in Geneva on Saturday morning",
+            "al-Assad's forces, 2016: U.S.-backed (again)",
+            "Genève, ÉTAT — l'armée syrienne; 北京 2016年",
+            "tabs\tand\nnew lines\r\n--- and a final word",
+        ];
+        for title in texts {
+            for body in texts {
+                let words =
+                    |t: &str| t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count();
+                let expected = (words(title) + words(body)) as u64;
+                assert_eq!(sketch_and_word_count(&[title, body]).1, expected, "{title:?} {body:?}");
+            }
         }
     }
 
