@@ -97,8 +97,9 @@ impl Features {
         self.scored[i]
     }
 
-    /// Token `i`'s own features, those that look at the token alone (its word, affixes and
-    /// shape, whether it starts a sentence written in capitals or not): a key naming them,
+    /// Token `i`'s own features, those that look at the token alone (its word, lower-case form,
+    /// affixes and shape, and whether it opens its sentence and that sentence is written in
+    /// capitals): a key naming them,
     /// and how many of them lead [`Features::of`] (0 when their scores were remembered, see
     /// [`extract_near_names`]). Their scores can be summed once per word and reused.
     pub fn own(&self, i: usize) -> (u64, usize) {

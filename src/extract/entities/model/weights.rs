@@ -109,9 +109,11 @@ impl Weights {
             let (own_ids, context_ids) = features.of(i).split_at(own);
             let mut scores = [0f32; COUNT];
             if own == 0 {
-                // Computed without its own features: the memory holds their sum (it changes
-                // only between sentences).
-                scores = memory.as_deref().and_then(|m| m.get(key)).unwrap_or(scores);
+                // Computed without its own features because the memory held their sum, and
+                // it changes only between sentences.
+                let remembered = memory.as_deref().and_then(|m| m.get(key));
+                debug_assert!(remembered.is_some(), "own features neither computed nor remembered");
+                scores = remembered.unwrap_or(scores);
             } else {
                 self.add_rows(own_ids, &mut scores);
                 if let Some(memory) = memory.as_deref_mut() {
@@ -220,8 +222,8 @@ impl<'a> Bytes<'a> {
 const OWN_SLOTS: usize = 1 << 12;
 
 /// The summed scores of tokens' own features (see `Features::own`), by their key, for one
-/// thread: news text repeats its words, and a word's own features are 13 of its 30 lookups
-/// in the weights plus eight hashes of its prefixes and suffixes. A direct-mapped table: a
+/// thread: news text repeats its words, and a word's own features are up to 13 of its 30
+/// lookups in the weights plus up to eight hashes of its prefixes and suffixes. A direct-mapped table: a
 /// key that needs a taken slot replaces its occupant. The sums are exactly the ones the rows
 /// give (added in the same order), so labels do not depend on what is remembered.
 #[derive(Default)]
