@@ -28,6 +28,11 @@ threads=${THREADS:-2}
 mkdir -p "$work" "$tools"
 
 smoke=${BENCH_SMOKE:-}
+rounds=${ROUNDS:-3}
+[ -z "$smoke" ] || rounds=1
+case "$rounds" in
+  '' | *[!0-9]* | 0) echo "ROUNDS must be a whole number of rounds, at least 1, not '$rounds'" >&2; exit 2 ;;
+esac
 corpus=${1:-}
 if [ -n "$smoke" ] && [ -z "$corpus" ]; then
   corpus="$top/sample_corpus"
@@ -68,8 +73,6 @@ measure() { # command...: prints "seconds peak_kb peak_anon_kb"
 }
 size_mb() { du -sb "$1" | awk '{printf "%.2f", $1 / 1e6}'; }
 
-rounds=${ROUNDS:-3}
-[ -z "$smoke" ] || rounds=1
 fresh_measure() { # index-path command...: measure into an index path removed first
   rm -rf "$1"
   shift
