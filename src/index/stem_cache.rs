@@ -47,7 +47,7 @@ impl Default for StemMemory {
         StemMemory {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             // An unused slot holds the empty word and its stem, the empty word: right either way.
-            slots: vec![Slot { word: ShortWord([0; SHORT]), stem: ShortWord([0; SHORT]) }; SLOTS],
+            slots: vec![Slot { word: ShortWord::EMPTY, stem: ShortWord::EMPTY }; SLOTS],
         }
     }
 }
@@ -63,8 +63,10 @@ impl StemMemory {
         };
         let slot = &mut self.slots[key.slot()];
         if slot.word == key {
-            word.clear();
-            word.push_str(slot.stem.as_str());
+            // Most words are their own stem, and most other stems a prefix of the word.
+            if slot.stem != key {
+                slot.stem.replace(word, &key);
+            }
             return;
         }
         let stem = self.stemmer.stem(word).into_owned();
@@ -85,36 +87,68 @@ struct Slot {
 }
 
 /// Bytes a [`ShortWord`] holds: nearly every word of news text fits.
-const SHORT: usize = 16;
+const SHORT: usize = 15;
 
-/// A word of at most [`SHORT`] bytes and no NUL, its bytes in order from the lowest and zeros
-/// after them: comparing two is one 16-byte comparison, and looking a word up follows no
-/// pointer (boxed strings cost a cache miss per probe, about half of the stemmer's time).
+/// A word of at most [`SHORT`] bytes kept inside the table's slot as two integers: its bytes
+/// from the lowest, zeros after them, and its length in the top byte. Comparing two is
+/// comparing two integers, and looking a word up follows no pointer (boxed strings cost a
+/// cache miss per probe, about half of the stemmer's time).
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct ShortWord([u8; SHORT]);
+struct ShortWord {
+    low: u64,
+    high: u64,
+}
+
+/// The bits of [`ShortWord::high`] below its length.
+const HIGH_BYTES: u64 = (1 << 56) - 1;
 
 impl ShortWord {
+    const EMPTY: ShortWord = ShortWord { low: 0, high: 0 };
+
+    /// The word, read with two loads that may overlap rather than copied byte by byte (a
+    /// call to `memcpy` per token otherwise).
     fn new(word: &str) -> Option<Self> {
         let bytes = word.as_bytes();
-        if bytes.len() > SHORT || bytes.contains(&0) {
+        let n = bytes.len();
+        if n > SHORT {
             return None;
         }
-        let mut padded = [0u8; SHORT];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        Some(ShortWord(padded))
+        let read = |at: usize, width: usize| {
+            bytes[at..at + width].iter().rev().fold(0, |acc, b| acc << 8 | u64::from(*b))
+        };
+        let (low, high) = if n > 8 {
+            (read(0, 8), read(n - 8, 8) >> (8 * (16 - n)))
+        } else if n >= 4 {
+            (read(0, 4) | (read(n - 4, 4) >> (8 * (8 - n))) << 32, 0)
+        } else {
+            (read(0, n), 0)
+        };
+        Some(ShortWord { low, high: high | (n as u64) << 56 })
     }
 
-    fn as_str(&self) -> &str {
-        let len = self.0.iter().position(|b| *b == 0).unwrap_or(SHORT);
-        // Built from a &str in `new`, cut before the padding: always valid UTF-8.
-        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    fn len(&self) -> usize {
+        (self.high >> 56) as usize
+    }
+
+    /// Turns `word`, which is `key`, into this word: by cutting it when this is a prefix of it.
+    fn replace(&self, word: &mut String, key: &ShortWord) {
+        let (low, high) = (self.low ^ key.low, (self.high ^ key.high) & HIGH_BYTES);
+        let same = if low != 0 { low.trailing_zeros() / 8 } else { 8 + high.trailing_zeros().min(56) / 8 };
+        if same as usize >= self.len() {
+            word.truncate(self.len());
+        } else {
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&self.low.to_le_bytes());
+            bytes[8..].copy_from_slice(&self.high.to_le_bytes());
+            word.clear();
+            // Built from a &str in `new`: always valid UTF-8.
+            word.push_str(std::str::from_utf8(&bytes[..self.len()]).unwrap_or_default());
+        }
     }
 
     /// The word's slot in a [`StemMemory`].
     fn slot(&self) -> usize {
-        let lane = |i: usize| u64::from_le_bytes(self.0[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-        let (low, high) = (lane(0), lane(1));
-        let mixed = (low ^ high.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mixed = (self.low ^ self.high.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> (64 - SLOTS.trailing_zeros())) as usize
     }
 }
@@ -191,7 +225,7 @@ mod tests {
         let mut memory = StemMemory::default();
         let plain = frostem::Stemmer::new(frostem::Algorithm::English);
         // Four times as many words as slots, twice over: most meet a taken slot.
-        let words: Vec<String> = (0..SLOTS * 4).map(|i| format!("report{i}ingly")).collect();
+        let words: Vec<String> = (0..SLOTS * 4).map(|i| format!("rep{i}ingly")).collect();
         for _ in 0..2 {
             for w in &words {
                 let mut word = w.clone();
@@ -199,10 +233,26 @@ mod tests {
                 assert_eq!(word, plain.stem(w), "{w}");
             }
         }
-        let used = memory.slots.iter().filter(|slot| slot.word.as_str().starts_with("report")).count();
+        let used = memory.slots.iter().filter(|slot| slot.word.len() >= "rep0ingly".len()).count();
         assert!(used > SLOTS / 2, "{used} slots of {SLOTS} used");
-        // The longest word a slot keeps, one byte more (stemmed each time), and a NUL.
-        for w in ["nationalisation", "internationalise", "internationalised", "a\0b"] {
+        // Words of every length up to past what a slot keeps (stemmed each time), stems that
+        // are the word, a prefix of it or neither, non-ASCII words and NULs.
+        let long = "internationalisations";
+        let mut cases: Vec<&str> = (0..=long.len()).map(|n| &long[..n]).collect();
+        cases.extend([
+            "the",
+            "said",
+            "countries",
+            "country",
+            "necessarily",
+            "accompany",
+            "naïvetés",
+            "réélu",
+            "a\0b",
+            "a\0",
+            "a",
+        ]);
+        for w in cases {
             for _ in 0..2 {
                 let mut word = w.to_string();
                 memory.stem_in_place(&mut word);
