@@ -116,16 +116,31 @@ fn western_unless_other_script(guess: &'static Encoding) -> &'static Encoding {
 
 /// Rejects decoded text that is mostly control characters: binary data that had no NUL.
 fn checked_text(text: String, from: Option<&'static str>) -> Result<(String, Option<&'static str>), Skip> {
+    let (sampled, control) = control_characters(&text);
+    if sampled > 0 && control * 10 > sampled {
+        return Err(Skip::Binary);
+    }
+    Ok((text, from))
+}
+
+/// How many of the first [`SNIFF_BYTES`] characters were sampled, and how many of them are
+/// control characters (line breaks, tabs and form feeds aside) or replacement characters.
+fn control_characters(text: &str) -> (usize, usize) {
+    let head = &text.as_bytes()[..text.len().min(SNIFF_BYTES)];
+    if head.is_ascii() {
+        // The same characters, counted over bytes in a loop the compiler vectorises.
+        let control = head
+            .iter()
+            .filter(|b| (**b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t' | 0x0c)) || **b == 0x7f);
+        return (head.len(), control.count());
+    }
     let (mut sampled, mut control) = (0, 0);
     for c in text.chars().take(SNIFF_BYTES) {
         sampled += 1;
         control +=
             usize::from((c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}');
     }
-    if sampled > 0 && control * 10 > sampled {
-        return Err(Skip::Binary);
-    }
-    Ok((text, from))
+    (sampled, control)
 }
 
 #[cfg(test)]
@@ -158,6 +173,23 @@ mod tests {
     fn nul_bytes_and_control_noise_are_binary() {
         assert_eq!(decode(b"PK\x03\x04\x00\x00abc").unwrap_err(), Skip::Binary);
         assert_eq!(decode(b"\x01\x02\x03\x04\x05\x06abc").unwrap_err(), Skip::Binary);
+    }
+
+    #[test]
+    fn ascii_text_counts_control_characters_as_any_text_does() {
+        let general = |text: &str| {
+            let sampled: Vec<char> = text.chars().take(SNIFF_BYTES).collect();
+            let control = sampled.iter().filter(|c| {
+                (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || **c == '\u{fffd}'
+            });
+            (sampled.len(), control.count())
+        };
+        let every_byte: String = (0u8..128).map(char::from).collect();
+        let long = "Aleppo\x07 talks\r\n\x1b".repeat(SNIFF_BYTES / 10);
+        for text in [every_byte.as_str(), long.as_str(), "", "plain words\n\tand\x0c", "café\x01\x02"] {
+            assert_eq!(control_characters(text), general(text), "{text:?}");
+        }
+        assert_eq!(control_characters(&every_byte), (128, 29));
     }
 
     #[test]
