@@ -283,6 +283,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_sentence_in_capitals_is_shouting_whatever_its_script() {
+        let shouting: [&[&str]; 4] = [
+            &["KERRY", "MEETS", "LAVROV", "in", "GENEVA", "-", "2016"],
+            &["ÉTAT", "GENÈVE", "talks"],
+            &["U.S.", "AND", "RUSSIA", "agree"],
+            &["SYRIA", "SEIGE", "Aleppo"],
+        ];
+        let calm: [&[&str]; 4] =
+            [&["Kerry", "meets", "Lavrov"], &["état", "GENÈVE"], &["UN", "says", "no"], &["2016", "-"]];
+        assert!(shouting.iter().all(|w| is_shouting(w)), "{shouting:?}");
+        assert!(calm.iter().all(|w| !is_shouting(w)), "{calm:?}");
+    }
+
+    #[test]
     fn same_token_in_same_context_has_same_features() {
         let doc = DocumentContext::new([&["Kerry", "met", "Lavrov"][..], &["Kerry", "said"][..]]);
         let mut a = Features::default();
