@@ -116,6 +116,29 @@ mod tests {
     }
 
     #[test]
+    fn ascii_words_fill_as_the_general_path_does() {
+        let long = format!("{}Xx-{}", "a".repeat(63), "B1".repeat(40));
+        let run = "a".repeat(130);
+        for word in [
+            "",
+            "a",
+            "Aleppo",
+            "U.S.-backed",
+            "2016",
+            "McDonald's",
+            "x\0y",
+            long.as_str(),
+            &long[..65],
+            run.as_str(),
+        ] {
+            let (mut ascii, mut general) = (Word::default(), Word::default());
+            ascii.fill_ascii(word);
+            general.fill_unicode(word);
+            assert_eq!((ascii.lower, ascii.shape), (general.lower, general.shape), "{word:?}");
+        }
+    }
+
+    #[test]
     fn shapes_collapse_repeats() {
         let mut w = Word::default();
         w.fill("McDonald's-2016");
