@@ -71,16 +71,11 @@ fn shingle_hash(words: &[u64]) -> u64 {
 
 /// The sketch of a text; `None` when it has too few words to compare (under 8).
 pub fn sketch(text: &str) -> Option<Sketch> {
-    sketch_of_parts(&[text])
+    sketch_and_word_count(&[text]).0
 }
 
 /// The sketch of several texts read one after the other (title, then body), without joining
-/// them into a new string.
-pub fn sketch_of_parts(parts: &[&str]) -> Option<Sketch> {
-    sketch_and_word_count(parts).0
-}
-
-/// [`sketch_of_parts`], and the number of words of the texts the way a reader would count them:
+/// them into a new string, and the number of their words the way a reader would count them:
 /// runs of letters and digits, the very words the sketch is made of (so an article's words are
 /// split once for both).
 pub fn sketch_and_word_count(parts: &[&str]) -> (Option<Sketch>, u64) {
@@ -234,8 +229,8 @@ mod tests {
         let (title, body) = STORY.split_at(40);
         let split_at_word = STORY.find(' ').unwrap();
         let (a, b) = STORY.split_at(split_at_word);
-        assert_eq!(sketch_of_parts(&[a, b]), sketch(STORY));
-        assert!(sketch_of_parts(&[title, body]).is_some());
+        assert_eq!(sketch_and_word_count(&[a, b]).0, sketch(STORY));
+        assert!(sketch_and_word_count(&[title, body]).0.is_some());
     }
 
     #[test]
