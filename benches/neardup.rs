@@ -40,9 +40,14 @@ fn main() {
         }
     }
     let bytes: usize = by_category.iter().map(|(_, t)| t.len()).sum();
-    let started = Instant::now();
-    let sketches: Vec<_> = by_category.iter().map(|(_, t)| sketch(t)).collect();
-    let secs = started.elapsed().as_secs_f64();
+    // The best of five passes: one pass over a few megabytes is at the mercy of a busy machine.
+    let mut secs = f64::INFINITY;
+    let mut sketches = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        sketches = by_category.iter().map(|(_, t)| sketch(t)).collect();
+        secs = secs.min(started.elapsed().as_secs_f64());
+    }
     let (mut tp, mut fn_, mut fp, mut tn) = (0, 0, 0, 0);
     for (i, (category, text)) in by_category.iter().enumerate() {
         let Some(a) = &sketches[i] else { continue };
@@ -66,7 +71,7 @@ fn main() {
     println!("  different same-topic articles grouped: {fp} of {} ", fp + tn);
     println!("  precision {precision:.3}");
     println!(
-        "  sketching: {:.1} MB in {:.3} s, {:.1} MB/s on one thread",
+        "  sketching: {:.1} MB in {:.3} s (best of five), {:.1} MB/s on one thread",
         bytes as f64 / 1e6,
         secs,
         bytes as f64 / 1e6 / secs
