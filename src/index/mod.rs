@@ -5,6 +5,7 @@
 pub mod document;
 mod known_files;
 pub mod manifest;
+mod news_words;
 mod read_directory;
 mod run_memory;
 pub mod schema;
