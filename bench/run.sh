@@ -61,7 +61,11 @@ else
 fi
 if [ -z "$smoke" ] && [ ! -x "$tools/bin/tantivy" ]; then
   echo "installing tantivy-cli into $tools (first run only)..." >&2
-  cargo install tantivy-cli --locked --root "$tools" --quiet
+  # Its own lock file first; that one pins traitobject 0.1.0, which rustc 1.95 refuses (E0119),
+  # so then the newest versions its manifest allows (traitobject 0.1.1 builds).
+  cargo install tantivy-cli --locked --root "$tools" --quiet 2>"$work/install.log" \
+    || { echo "tantivy-cli's locked dependencies do not build here; installing it unlocked" >&2;
+         cargo install tantivy-cli --root "$tools" --quiet; }
 fi
 tantivy="$tools/bin/tantivy"
 
