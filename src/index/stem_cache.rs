@@ -34,20 +34,28 @@ impl<T: Clone> Clone for CachedStemmerFilter<T> {
     }
 }
 
-/// A direct-mapped memory: each word has one slot, chosen by its hash, and a word that
-/// needs a taken slot replaces its occupant. News text repeats a few thousand words, which
-/// keep their slots; rarer ones come and go.
+/// A two-way set-associative memory: each word has a set of two slots, chosen by its hash; the
+/// word found or stemmed last takes the first slot, and a new word pushes out the one used
+/// less recently. News text repeats a few thousand words, which keep their places; rarer ones
+/// come and go. Simulated over the words of 6,000 Reuters articles, 4.4% of them miss, where a
+/// direct-mapped table of as many slots missed 7.1% (each miss a Snowball stemming); in perf,
+/// stemming and the memory went from 10.1% of a run's samples without entities to 9.4%.
 struct StemMemory {
     stemmer: frostem::Stemmer,
-    slots: Vec<Slot>,
+    sets: Vec<Set>,
 }
+
+/// The two slots of a set, one cache line.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Set([Slot; 2]);
 
 impl Default for StemMemory {
     fn default() -> Self {
         StemMemory {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             // An unused slot holds the empty word and its stem, the empty word: right either way.
-            slots: vec![Slot { word: ShortWord::EMPTY, stem: ShortWord::EMPTY }; SLOTS],
+            sets: vec![Set([Slot { word: ShortWord::EMPTY, stem: ShortWord::EMPTY }; 2]); SLOTS / 2],
         }
     }
 }
@@ -61,24 +69,28 @@ impl StemMemory {
             *word = stem;
             return;
         };
-        let slot = &mut self.slots[key.slot()];
-        if slot.word == key {
+        let Set([first, second]) = &mut self.sets[key.set()];
+        if second.word == key {
+            std::mem::swap(first, second);
+        }
+        if first.word == key {
             // Most words are their own stem, and most other stems a prefix of the word.
-            if slot.stem != key {
-                slot.stem.replace(word, &key);
+            if first.stem != key {
+                first.stem.replace(word, &key);
             }
             return;
         }
         let stem = self.stemmer.stem(word).into_owned();
         if let Some(value) = ShortWord::new(&stem) {
-            *slot = Slot { word: key, stem: value };
+            *second = *first;
+            *first = Slot { word: key, stem: value };
         }
         *word = stem;
     }
 }
 
-/// A word and its stem, 32 bytes aligned on 32: one lookup reads one cache line. (Slots of 48
-/// bytes, words of up to 23, straddled two lines in every other slot.)
+/// A word and its stem, 32 bytes: two make a [`Set`], so one lookup reads one cache line.
+/// (Slots of 48 bytes, words of up to 23, straddled two lines in every other slot.)
 #[derive(Clone, Copy)]
 #[repr(C, align(32))]
 struct Slot {
@@ -146,10 +158,10 @@ impl ShortWord {
         }
     }
 
-    /// The word's slot in a [`StemMemory`].
-    fn slot(&self) -> usize {
+    /// The word's set in a [`StemMemory`].
+    fn set(&self) -> usize {
         let mixed = (self.low ^ self.high.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> (64 - SLOTS.trailing_zeros())) as usize
+        (mixed >> (64 - (SLOTS / 2).trailing_zeros())) as usize
     }
 }
 
@@ -233,7 +245,8 @@ mod tests {
                 assert_eq!(word, plain.stem(w), "{w}");
             }
         }
-        let used = memory.slots.iter().filter(|slot| slot.word.len() >= "rep0ingly".len()).count();
+        let slots = memory.sets.iter().flat_map(|set| set.0.iter());
+        let used = slots.filter(|slot| slot.word.len() >= "rep0ingly".len()).count();
         assert!(used > SLOTS / 2, "{used} slots of {SLOTS} used");
         // Words of every length up to past what a slot keeps (stemmed each time), stems that
         // are the word, a prefix of it or neither, non-ASCII words and NULs.
