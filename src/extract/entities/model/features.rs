@@ -26,10 +26,17 @@ pub struct DocumentContext {
 
 impl DocumentContext {
     /// Collects the document's word usage from its sentences.
-    pub fn new<'a, S: AsRef<str> + 'a>(sentences: impl IntoIterator<Item = &'a [S]>) -> Self {
-        let mut context = DocumentContext::default();
+    pub fn new<W: AsRef<[S]>, S: AsRef<str>>(sentences: &[W]) -> Self {
+        // Sized for the document up front (about half its words are in lower case, fewer
+        // capitalised inside a sentence): growing the sets rehashed them several times.
+        let words: usize = sentences.iter().map(|s| s.as_ref().len()).sum();
+        let mut context = DocumentContext {
+            lowercase: HashSet::with_capacity_and_hasher(words / 2, Default::default()),
+            capitalised_inside: HashSet::with_capacity_and_hasher(words / 8, Default::default()),
+        };
         let mut form = Word::default();
         for words in sentences {
+            let words = words.as_ref();
             let shouting = is_shouting(words);
             for (i, word) in words.iter().enumerate() {
                 let word = word.as_ref();
@@ -298,7 +305,7 @@ mod tests {
 
     #[test]
     fn same_token_in_same_context_has_same_features() {
-        let doc = DocumentContext::new([&["Kerry", "met", "Lavrov"][..], &["Kerry", "said"][..]]);
+        let doc = DocumentContext::new(&[&["Kerry", "met", "Lavrov"][..], &["Kerry", "said"][..]]);
         let mut a = Features::default();
         extract(&["Kerry", "met", "Lavrov"], &[0, 0, 5], &doc, &mut a);
         let first: Vec<u64> = a.of(0).to_vec();
@@ -314,7 +321,7 @@ mod tests {
     fn only_tokens_within_reach_of_a_possible_name_are_scored() {
         let words = ["the", "talks", "in", "Geneva", "were", "put", "off", "again", "by", "a", "week", "."];
         let scored = |words: &[&str], tags: &[GazetteerTag]| {
-            let doc = DocumentContext::new([words]);
+            let doc = DocumentContext::new(&[words]);
             let mut f = Features::default();
             extract_near_names(words, tags, &doc, &|_| false, &mut f);
             (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
@@ -325,7 +332,7 @@ mod tests {
         assert_eq!(scored(&words, &tags), [1, 2, 3, 4, 5, 8, 9, 10, 11]);
         let others = ["talks", "in", "2016", "and", "a", "visit", "to", "北京", "."];
         assert_eq!(scored(&others, &[0; 9]), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-        let doc = DocumentContext::new([&words[..]]);
+        let doc = DocumentContext::new(&[&words[..]]);
         let mut f = Features::default();
         extract_near_names(&words, &[0; 12], &doc, &|_| false, &mut f);
         assert!(f.of(0).is_empty() && f.of(11).is_empty() && !f.of(3).is_empty());

@@ -91,7 +91,7 @@ impl Labeller {
         thread_local! {
             static OWN: RefCell<OwnMemory> = RefCell::default();
         }
-        let context = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let context = DocumentContext::new(sentences);
         let mut features = Features::default();
         let mut scratch = Scratch::default();
         let mut labels = Vec::new();
@@ -196,7 +196,7 @@ mod tests {
         let seed = include_str!("../../../../sample_corpus/000_afe821fb16f557c1.txt");
         let sentences: Vec<Vec<&str>> =
             tokenize::sentences(seed).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
-        let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let doc = DocumentContext::new(&sentences);
         let (mut memory, mut remembered) = (OwnMemory::default(), 0);
         // Twice over: the second pass finds nearly every word remembered.
         for words in sentences.iter().chain(&sentences) {

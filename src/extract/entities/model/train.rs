@@ -78,7 +78,7 @@ pub fn featurise(
     for doc in documents {
         let words: Vec<Vec<&str>> =
             doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
-        let context = DocumentContext::new(words.iter().map(Vec::as_slice));
+        let context = DocumentContext::new(&words);
         for (sentence, words) in doc.sentences.iter().zip(&words) {
             let mut features = Features::default();
             extract(words, &gazetteer(words), &context, &mut features);
