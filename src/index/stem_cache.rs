@@ -278,4 +278,38 @@ mod tests {
             assert_eq!(word, stem);
         }
     }
+
+    #[test]
+    fn a_set_keeps_its_two_most_recent_words() {
+        // Three words of one set, found among made-up ones.
+        let words: Vec<String> = (0..100_000).map(|i| format!("report{i}ing")).collect();
+        let set_of = |w: &String| ShortWord::new(w).map(|k| k.set());
+        let target = set_of(&words[0]);
+        let same: Vec<&String> = words.iter().filter(|w| set_of(w) == target).take(3).collect();
+        assert_eq!(same.len(), 3, "three words of one set among 100,000");
+        let plain = frostem::Stemmer::new(frostem::Algorithm::English);
+        let mut memory = StemMemory::default();
+        let held = |memory: &StemMemory| {
+            let Set([first, second]) = memory.sets[target.unwrap_or(0)];
+            [first.word, second.word]
+        };
+        let key = |w: &String| ShortWord::new(w).unwrap_or(ShortWord::EMPTY);
+        let mut look_up = |memory: &mut StemMemory, w: &String| {
+            let mut word = w.clone();
+            memory.stem_in_place(&mut word);
+            assert_eq!(word, plain.stem(w), "{w}");
+        };
+        let (a, b, c) = (same[0], same[1], same[2]);
+        look_up(&mut memory, a);
+        look_up(&mut memory, b);
+        assert!(held(&memory) == [key(b), key(a)]);
+        // Found in the second slot: it moves to the first, and its stem is still right.
+        look_up(&mut memory, a);
+        assert!(held(&memory) == [key(a), key(b)]);
+        // A third word pushes out the one used less recently.
+        look_up(&mut memory, c);
+        assert!(held(&memory) == [key(c), key(a)]);
+        look_up(&mut memory, a);
+        assert!(held(&memory) == [key(a), key(c)]);
+    }
 }
