@@ -294,7 +294,7 @@ mod tests {
             [first.word, second.word]
         };
         let key = |w: &String| ShortWord::new(w).unwrap_or(ShortWord::EMPTY);
-        let mut look_up = |memory: &mut StemMemory, w: &String| {
+        let look_up = |memory: &mut StemMemory, w: &String| {
             let mut word = w.clone();
             memory.stem_in_place(&mut word);
             assert_eq!(word, plain.stem(w), "{w}");
