@@ -97,6 +97,56 @@ fn killing_the_indexer_at_random_moments_loses_and_duplicates_nothing() {
     assert!(killed >= 1, "no kill landed during a run");
 }
 
+/// A run killed after tantivy wrote a segment's deletions for its next commit, but before the
+/// commit, leaves that file behind; the next run replays the same operations up to the same
+/// commit number and would write a file of the same name. It must clear the leftovers first.
+#[test]
+fn a_run_killed_after_writing_deletions_leaves_nothing_that_blocks_the_next() {
+    let env = Env::new();
+    for i in 0..20 {
+        env.write(&format!("story-{i:02}.txt"), article(i));
+    }
+    env.index(&env.corpus(), &["--quiet"]);
+    let before = env.dir.path().join("before");
+    copy_folder(&env.index_path(), &before);
+    let changed = env.corpus().join("story-03.txt");
+    std::fs::write(&changed, article(103)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&changed)
+        .unwrap()
+        .set_modified(SystemTime::now() + Duration::from_secs(60))
+        .unwrap();
+    env.index(&env.corpus(), &["--quiet"]);
+    let expected = content(&env);
+    // What the killed run left: the committed index of before, with the deletions file (and
+    // tantivy's list of the files it manages) that the completed run wrote.
+    let deletions: Vec<_> = walk(&env.index_path())
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "del") && !before.join(p.file_name().unwrap()).exists()
+        })
+        .collect();
+    assert!(!deletions.is_empty(), "replacing a file's article writes deletions");
+    for file in deletions.iter().chain([&env.index_path().join(".managed.json")]) {
+        std::fs::copy(file, before.join(file.file_name().unwrap())).unwrap();
+    }
+    std::fs::remove_dir_all(env.index_path()).unwrap();
+    std::fs::rename(&before, env.index_path()).unwrap();
+    let resumed = env.run(&["index", env.corpus().to_str().unwrap(), "--quiet"]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert_eq!(content(&env), expected);
+    assert!(content(&env).iter().any(|(id, _)| id.ends_with("story-03.txt")));
+}
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
 #[test]
 fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
     let env = Env::new();
@@ -109,12 +159,19 @@ fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
         std::fs::File::options().write(true).open(&entry).unwrap().set_modified(later).unwrap();
     }
     let mut first = spawn_index(&env, &[]);
-    std::thread::sleep(Duration::from_millis(150));
+    // Start the second once the first holds the lock (on a loaded machine that can take a
+    // while), or once it has ended.
+    let lock = env.index_path().join(".tantivy-writer.lock");
+    let waited = Instant::now();
+    while !lock.exists() && first.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let second = env.run(&["index", env.corpus().to_str().unwrap()]);
     let search = env.run(&["search", "Geneva", "--limit", "1"]);
     let still_running = first.try_wait().unwrap().is_none();
-    let status = first.wait().unwrap();
-    assert!(status.success());
+    let output = first.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     if still_running {
         assert_eq!(second.code, 2, "{}", second.stderr);
         assert!(

@@ -113,6 +113,11 @@ impl ArticleSink {
             tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
             other => Error::Engine(other),
         })?;
+        // A run killed between tantivy writing a file and committing it leaves the file
+        // behind. Segment files have fresh names, but a segment's deletions are named by the
+        // commit they belong to, which this run reaches again by replaying the same files:
+        // writing one would fail on the leftover. The writer's lock makes clearing them safe.
+        writer.garbage_collect_files().wait()?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
