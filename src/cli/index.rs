@@ -15,6 +15,8 @@ use crate::indexer::{self, IndexJob};
 
 /// Runs `newsdex index`.
 pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
+    // First, so that a Ctrl-C while the entity model loads also ends in a summary.
+    install_interrupt_handler();
     if args.max_file_mb == 0 {
         bail!("--max-file-mb must be at least 1");
     }
@@ -38,7 +40,6 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
     let index = NewsIndex::open_or_create(index_path, args.rebuild)?;
     let extractor = job.normaliser.extractor.as_ref().map_or_else(|| "none".to_string(), Extractor::identity);
     index.claim_entity_extractor(&extractor)?;
-    install_interrupt_handler();
     let reporter = TerminalReporter::new(args.quiet);
     let result = indexer::run(&job, &index, &reporter);
     reporter.finish();
