@@ -19,10 +19,11 @@ use super::run_memory::RunMemory;
 use super::sketch_journal::SketchJournal;
 use super::{Fields, NewsIndex};
 use crate::article::Article;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 mod batch;
 mod unwritten;
+mod writer;
 
 use batch::Batch;
 use unwritten::Unwritten;
@@ -109,15 +110,7 @@ impl ArticleSink {
     ) -> Result<Self> {
         let threads = threads.clamp(1, 8);
         let heap = (heap_mb.max(16 * threads)) * 1024 * 1024;
-        let writer = index.for_writing()?.writer_with_num_threads(threads, heap).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Locked(index.path.clone()),
-            other => Error::Engine(other),
-        })?;
-        // A run killed between tantivy writing a file and committing it leaves the file
-        // behind. Segment files have fresh names, but a segment's deletions are named by the
-        // commit they belong to, which this run reaches again by replaying the same files:
-        // writing one would fail on the leftover. The writer's lock makes clearing them safe.
-        writer.garbage_collect_files().wait()?;
+        let writer = writer::open(&index.for_writing()?, (threads, heap), index.fields.id, &index.path)?;
         let reader = index.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let payload = index.index.load_metas()?.payload;
         let manifest = Manifest::load(&index.path, payload.as_deref())?;
