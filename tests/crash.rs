@@ -172,13 +172,7 @@ fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
     let mut first = spawn_index(&env, &[]);
     // Start the second once the first has committed, so surely holds the lock (on a loaded
     // machine that can take a while; the lock file itself stays after a run), or has ended.
-    let waited = Instant::now();
-    while modified(&meta) == committed_before
-        && first.try_wait().unwrap().is_none()
-        && waited.elapsed() < Duration::from_secs(20)
-    {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for(&mut first, || modified(&meta) != committed_before);
     let second = env.run(&["index", env.corpus().to_str().unwrap()]);
     let search = env.run(&["search", "Geneva", "--limit", "1"]);
     let still_running = first.try_wait().unwrap().is_none();
@@ -200,6 +194,15 @@ fn a_second_indexer_fails_at_once_naming_the_lock_while_searches_work() {
 
 use std::io::Write;
 
+/// Waits until `ready` holds or `child` has ended (at most 20 s): a loaded machine can take its
+/// time to start a run.
+fn wait_for(child: &mut Child, ready: impl Fn() -> bool) {
+    let waited = Instant::now();
+    while !ready() && child.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn modified(path: &std::path::Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
@@ -220,11 +223,7 @@ fn ctrl_c_commits_what_is_done_prints_the_summary_and_exits_non_zero() {
     let mut child = spawn_index(&env, &[]);
     // Once the run has created the index (which a loaded machine can delay), let it work a while.
     let meta = env.index_path().join("meta.json");
-    let waited = Instant::now();
-    while !meta.exists() && child.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20)
-    {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for(&mut child, || meta.exists());
     std::thread::sleep(Duration::from_millis(300));
     let pid = child.id().to_string();
     let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();

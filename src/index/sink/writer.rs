@@ -81,14 +81,13 @@ mod tests {
 
     /// The next run deletes from the segment the last commit touched, and merges every
     /// segment before it commits.
-    fn delete_then_merge(writer: IndexWriter<TantivyDocument>, index: &Index, id: Field) {
+    fn delete_then_merge(mut writer: IndexWriter<TantivyDocument>, index: &Index, id: Field) {
         writer.set_merge_policy(Box::new(NoMergePolicy));
         writer.delete_term(Term::from_field_text(id, "0-1"));
         // The segment with deletions last: the merged segment takes the first one's cursor.
         let mut metas = index.searchable_segment_metas().unwrap();
         metas.sort_by_key(|meta| meta.has_deletes());
         let segments: Vec<_> = metas.iter().map(|meta| meta.id()).collect();
-        let mut writer = writer;
         writer.merge(&segments).wait().unwrap();
         writer.commit().unwrap();
         writer.wait_merging_threads().unwrap();
