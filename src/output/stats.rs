@@ -18,6 +18,13 @@ pub fn print_stats(out: &mut dyn Write, stats: &IndexStats) -> io::Result<()> {
     writeln!(out, "dates:          {} to {}", day(stats.first_day), day(stats.last_day))?;
     writeln!(out, "without date:   {}", stats.undated)?;
     writeln!(out, "without source: {}", stats.sourceless)?;
+    if stats.doubled > 0 {
+        writeln!(
+            out,
+            "listed twice:   {} (left by a newsdex before 2026-11-26; `newsdex index --rebuild` removes them)",
+            stats.doubled
+        )?;
+    }
     writeln!(out, "size on disk:   {}", human_bytes(stats.bytes_on_disk))?;
     match &stats.last_run {
         Some(run) => {

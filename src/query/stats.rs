@@ -1,5 +1,5 @@
 //! What an index holds, for `newsdex stats`: articles, files, sources, date span, undated and
-//! sourceless counts, size on disk, and the last indexing run.
+//! sourceless counts, articles listed twice, size on disk, and the last indexing run.
 
 use std::path::Path;
 
@@ -7,6 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::FacetCollector;
 use tantivy::query::AllQuery;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::TermMerger;
+use tantivy::{DocSet, Searcher, TERMINATED};
 
 use super::facets::{Period, date_histogram_of};
 use crate::error::{Error, Result};
@@ -33,6 +36,10 @@ pub struct IndexStats {
     pub undated: u64,
     /// Articles without a source.
     pub sourceless: u64,
+    /// Documents beyond the first of an article id: none in an index newsdex built since
+    /// 2026-11-26, but a run of an earlier version that added to an index could leave the old
+    /// document of an article beside its new one (see `src/index/sink/writer.rs`).
+    pub doubled: u64,
     /// Bytes of the index folder.
     pub bytes_on_disk: u64,
     /// The summary of the last indexing run, as it recorded it.
@@ -70,9 +77,41 @@ pub fn index_stats(index: &NewsIndex) -> Result<IndexStats> {
         last_day: days.buckets.last().map(|b| b.start),
         undated: days.undated,
         sourceless: articles.saturating_sub(with_source),
+        doubled: doubled_articles(&searcher, index.fields.id)?,
         bytes_on_disk: folder_size(&index.path)?,
         last_run,
     })
+}
+
+/// Counts the live documents beyond the first of each `id`, walking the segments' terms of
+/// the field in step; only ids with two documents or more, deleted ones included, have their
+/// postings read.
+fn doubled_articles(searcher: &Searcher, id: Field) -> Result<u64> {
+    let segments = searcher.segment_readers();
+    let inverted = segments.iter().map(|s| s.inverted_index(id)).collect::<tantivy::Result<Vec<_>>>()?;
+    let streams = inverted.iter().map(|i| i.terms().stream()).collect::<std::io::Result<Vec<_>>>();
+    let mut merger = TermMerger::new(streams.map_err(|e| Error::Engine(e.into()))?);
+    let mut doubled = 0;
+    while merger.advance() {
+        let infos: Vec<_> = merger.current_segment_ords_and_term_infos().collect();
+        if infos.iter().map(|(_, info)| u64::from(info.doc_freq)).sum::<u64>() < 2 {
+            continue;
+        }
+        let mut live = 0;
+        for (ord, info) in infos {
+            let mut postings = inverted[ord]
+                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                .map_err(|e| Error::Engine(e.into()))?;
+            let alive = segments[ord].alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                live += u64::from(alive.is_none_or(|a| a.is_alive(doc)));
+                doc = postings.advance();
+            }
+        }
+        doubled += live.saturating_sub(1);
+    }
+    Ok(doubled)
 }
 
 /// The file, in the index folder, where an indexing run leaves its summary.
@@ -86,4 +125,37 @@ fn folder_size(path: &Path) -> Result<u64> {
         total += if meta.is_dir() { folder_size(&entry.path())? } else { meta.len() };
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::Term;
+    use tantivy::{IndexWriter, TantivyDocument, doc};
+
+    use super::*;
+
+    #[test]
+    fn an_id_held_by_two_live_documents_counts_once_deleted_ones_not_at_all() {
+        let index = NewsIndex::in_memory().unwrap();
+        let id = index.fields.id;
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for value in ["a", "b", "c"] {
+            writer.add_document(doc!(id => value)).unwrap();
+        }
+        writer.commit().unwrap();
+        // In another segment: "a" again (doubled), "b" deleted and written again (not doubled).
+        writer.delete_term(Term::from_field_text(id, "b"));
+        for value in ["a", "b", "d"] {
+            writer.add_document(doc!(id => value)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        assert_eq!(doubled_articles(&searcher, id).unwrap(), 1);
+        writer.add_document(doc!(id => "a")).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        assert_eq!(doubled_articles(&searcher, id).unwrap(), 2);
+    }
 }
