@@ -53,7 +53,7 @@ mod tests {
 
     use super::*;
 
-    fn ids(n: usize) -> (Index, Field) {
+    fn eight_committed_segments(per_segment: usize) -> (Index, Field) {
         let mut builder = Schema::builder();
         let id = builder.add_text_field("id", STRING);
         let index = Index::create_in_ram(builder.build());
@@ -61,7 +61,7 @@ mod tests {
         writer.set_merge_policy(Box::new(NoMergePolicy));
         // Eight segments, one a commit; the last commit deletes from the first segment.
         for segment in 0..8 {
-            for k in 0..n {
+            for k in 0..per_segment {
                 writer.add_document(doc!(id => format!("{segment}-{k}"))).unwrap();
             }
             if segment == 7 {
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_delete_before_the_first_commit_survives_a_merge_begun_before_it() {
-        let (index, id) = ids(3);
+        let (index, id) = eight_committed_segments(3);
         let writer = open(&index, (1, 15_000_000), id, std::path::Path::new("test")).unwrap();
         delete_then_merge(writer, &index, id);
         assert_eq!(count(&index, id, "0-1"), 0);
@@ -107,7 +107,7 @@ mod tests {
     /// reusing the opstamp, this fails and the guard can go.
     #[test]
     fn tantivys_own_writer_loses_that_delete() {
-        let (index, id) = ids(3);
+        let (index, id) = eight_committed_segments(3);
         let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 15_000_000).unwrap();
         delete_then_merge(writer, &index, id);
         assert_eq!(count(&index, id, "0-1"), 1, "tantivy now applies the delete: the guard can go");
