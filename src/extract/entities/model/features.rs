@@ -195,8 +195,12 @@ fn compute<S: AsRef<str>>(
     if out.words.len() < words.len() {
         out.words.resize_with(words.len(), Word::default);
     }
-    for (slot, w) in out.words.iter_mut().zip(words) {
-        slot.fill(w.as_ref());
+    // Only the words a scored token's templates read: its own and those within reach.
+    let n = words.len();
+    for (i, (slot, w)) in out.words.iter_mut().zip(words).enumerate() {
+        if out.scored[i.saturating_sub(REACH)..(i + REACH + 1).min(n)].contains(&true) {
+            slot.fill(w.as_ref());
+        }
     }
     let shouting = is_shouting(words);
     for i in 0..words.len() {

@@ -22,12 +22,8 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     }
     back.clear();
     back.resize(n * COUNT, 0);
-    let mut into_starting = [[0f32; CLOSED.len()]; STARTING.len()];
-    for (row, &l) in into_starting.iter_mut().zip(&STARTING) {
-        for (cell, &p) in row.iter_mut().zip(&CLOSED) {
-            *cell = transition[(usize::from(p) + 1) * COUNT + usize::from(l)];
-        }
-    }
+    let from_closed = FromClosed::new(transition);
+    let from_open = FromOpen::new(transition);
     let mut best = [f32::NEG_INFINITY; COUNT];
     for (l, b) in best.iter_mut().enumerate() {
         if allowed(None, l as u8) {
@@ -45,18 +41,19 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
             best = next;
             continue;
         }
-        let closed = CLOSED.map(|p| best[usize::from(p)]);
+        let back: &mut [u8; COUNT] = (&mut back[i * COUNT..(i + 1) * COUNT]).try_into().expect("one row");
+        let emission: &[f32; COUNT] = emission[i * COUNT..(i + 1) * COUNT].try_into().expect("one row");
+        let (from, top) = from_closed.best(&best);
         for (k, &l) in STARTING.iter().enumerate() {
-            let (from, top) = best_closed(&closed, &into_starting[k]);
             let l = usize::from(l);
-            back[i * COUNT + l] = CLOSED[from];
-            next[l] = top + emission[i * COUNT + l];
+            back[l] = CLOSED[from[k] as usize];
+            next[l] = top[k] + emission[l];
         }
-        for &l in &CONTINUING {
+        let (from, top) = from_open.best(&best);
+        for (k, &l) in CONTINUING.iter().enumerate() {
             let l = usize::from(l);
-            let (from, top) = best_predecessor(&best, transition, l);
-            back[i * COUNT + l] = from;
-            next[l] = top + emission[i * COUNT + l];
+            back[l] = from[k];
+            next[l] = top[k] + emission[l];
         }
         best = next;
     }
@@ -75,22 +72,101 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     }
 }
 
-/// The best of the closed labels' scores (`closed`, in the order of [`CLOSED`]) plus the
-/// transitions from them (`into`, the same order) into one starting label: its index in
-/// [`CLOSED`] and the score. Nine of each in arrays of fixed length, which the compiler
-/// unrolls; the first of equal scores wins, as in [`best_predecessor`].
-#[inline]
-fn best_closed(closed: &[f32; CLOSED.len()], into: &[f32; CLOSED.len()]) -> (usize, f32) {
-    let (mut from, mut top) = (0, closed[0] + into[0]);
-    for j in 1..CLOSED.len() {
-        let s = closed[j] + into[j];
-        if s > top {
-            top = s;
-            from = j;
-        }
-    }
-    (from, top)
+/// Lanes of the starting labels' work: their nine, padded to a width the compiler turns
+/// into whole vector registers.
+const LANES: usize = 16;
+
+/// The transitions from each closed label into every starting label, one row per closed
+/// label with the starting labels across it, so that a token's best predecessors of all nine
+/// starting labels are found together, a row at a time, without a branch.
+struct FromClosed {
+    rows: [[f32; LANES]; CLOSED.len()],
 }
+
+impl FromClosed {
+    fn new(transition: &[f32]) -> Self {
+        let mut rows = [[f32::NEG_INFINITY; LANES]; CLOSED.len()];
+        for (row, &p) in rows.iter_mut().zip(&CLOSED) {
+            for (cell, &l) in row.iter_mut().zip(&STARTING) {
+                *cell = transition[(usize::from(p) + 1) * COUNT + usize::from(l)];
+            }
+        }
+        FromClosed { rows }
+    }
+
+    /// For each starting label (lane `k` is `STARTING[k]`), the index in [`CLOSED`] of its
+    /// best predecessor given the scores so far, and that score with the transition; the
+    /// first of equal scores wins, as in [`best_predecessor`].
+    #[inline]
+    fn best(&self, best: &[f32; COUNT]) -> ([u32; LANES], [f32; LANES]) {
+        let mut top = [0f32; LANES];
+        let first = best[usize::from(CLOSED[0])];
+        for (t, into) in top.iter_mut().zip(&self.rows[0]) {
+            *t = first + into;
+        }
+        let mut from = [0u32; LANES];
+        for (j, row) in self.rows.iter().enumerate().skip(1) {
+            let score = best[usize::from(CLOSED[j])];
+            for k in 0..LANES {
+                let s = score + row[k];
+                let better = s > top[k];
+                top[k] = if better { s } else { top[k] };
+                from[k] = if better { j as u32 } else { from[k] };
+            }
+        }
+        (from, top)
+    }
+}
+
+/// The transitions into each continuing label (Inside and Last of a type) from the two labels
+/// that may precede it, Begin and Inside of its type, lane `k` being `CONTINUING[k]`.
+struct FromOpen {
+    begin: [f32; CONTINUING.len()],
+    inside: [f32; CONTINUING.len()],
+}
+
+impl FromOpen {
+    fn new(transition: &[f32]) -> Self {
+        let into = |from: &[u8; CONTINUING.len()]| -> [f32; CONTINUING.len()] {
+            std::array::from_fn(|k| {
+                transition[(usize::from(from[k]) + 1) * COUNT + usize::from(CONTINUING[k])]
+            })
+        };
+        FromOpen { begin: into(&OPEN.0), inside: into(&OPEN.1) }
+    }
+
+    /// For each continuing label, its best predecessor given the scores so far and that
+    /// score with the transition; Begin, listed first, wins a tie, as in [`best_predecessor`].
+    #[inline]
+    fn best(&self, best: &[f32; COUNT]) -> ([u8; CONTINUING.len()], [f32; CONTINUING.len()]) {
+        let mut from = [0u8; CONTINUING.len()];
+        let mut top = [0f32; CONTINUING.len()];
+        for k in 0..CONTINUING.len() {
+            let (b, i) = (OPEN.0[k], OPEN.1[k]);
+            let from_begin = best[usize::from(b)] + self.begin[k];
+            let from_inside = best[usize::from(i)] + self.inside[k];
+            let inside_wins = from_inside > from_begin;
+            top[k] = if inside_wins { from_inside } else { from_begin };
+            from[k] = if inside_wins { i } else { b };
+        }
+        (from, top)
+    }
+}
+
+/// The two predecessors of each continuing label, in the order of [`CONTINUING`]: Begin
+/// and Inside of its type, the order in which [`PREDECESSORS`] lists them.
+const OPEN: ([u8; CONTINUING.len()], [u8; CONTINUING.len()]) = {
+    let (mut begin, mut inside) = ([0u8; CONTINUING.len()], [0u8; CONTINUING.len()]);
+    let mut k = 0;
+    while k < CONTINUING.len() {
+        let (list, count) = &PREDECESSORS[CONTINUING[k] as usize];
+        assert!(*count == 2);
+        begin[k] = list[0];
+        inside[k] = list[1];
+        k += 1;
+    }
+    (begin, inside)
+};
 
 /// Labels that only Outside, Last or Unit may precede: Outside, Begin and Unit of each type.
 /// Nine of the seventeen labels, whose predecessors are the same nine ([`CLOSED`]): the
