@@ -3,6 +3,7 @@
 # run on this machine:
 #   newsdex index (full pipeline: read, parse, dates, sources, furniture, entities, index)
 #   newsdex index --no-entities
+#   newsdex index --extractor rules (entities by the rules: faster, less accurate, see README)
 #   tantivy-cli (plain tantivy, title+body, the same text newsdex indexed), installed from
 #     crates.io into bench/.tools on first use
 #   SQLite FTS5 through Python's sqlite3, the same text
@@ -10,7 +11,7 @@
 # anonymous part (bench/peak_anon.py; the rest is pages of memory-mapped files), index size (MB, 10^6
 # bytes, like the text) and its ratio to the text, and the ratios of throughput newsdex/peer;
 # then query latencies (median, p99) per kind of query (bench/latency.py). Each indexer runs
-# ROUNDS times (default 3), the four in turn, so that the machine's drift touches them alike;
+# ROUNDS times (default 3), the five in turn, so that the machine's drift touches them alike;
 # the table gives each one's median run (its seconds and memory), the range of its seconds
 # and the size of the index its last round wrote, and the ratios come from the medians.
 #
@@ -96,11 +97,12 @@ tantivy_meta() {
 META
 }
 
-full=() noent=() tv=() fts=()
+full=() noent=() rules=() tv=() fts=()
 for round in $(seq "$rounds"); do
   [ "$rounds" = 1 ] || echo "round $round of $rounds..." >&2
   full+=("$(fresh_measure "$work/newsdex" "$newsdex" --index "$work/newsdex" index "$corpus" --quiet --threads "$threads")")
   noent+=("$(fresh_measure "$work/newsdex-noent" "$newsdex" --index "$work/newsdex-noent" index "$corpus" --quiet --threads "$threads" --no-entities)")
+  rules+=("$(fresh_measure "$work/newsdex-rules" "$newsdex" --index "$work/newsdex-rules" index "$corpus" --quiet --threads "$threads" --extractor rules)")
   [ "$round" != 1 ] || export_docs
   if [ -z "$smoke" ]; then
     rm -rf "$work/tantivy"
@@ -116,6 +118,7 @@ median() { # "seconds kb anon" lines: the median line by seconds, then the min a
 }
 read -r full_s full_kb full_anon full_min full_max < <(median "${full[@]}")
 read -r noent_s noent_kb noent_anon noent_min noent_max < <(median "${noent[@]}")
+read -r rules_s rules_kb rules_anon rules_min rules_max < <(median "${rules[@]}")
 read -r tv_s tv_kb tv_anon tv_min tv_max < <(median "${tv[@]}")
 read -r fts_s fts_kb fts_anon fts_min fts_max < <(median "${fts[@]}")
 
@@ -138,14 +141,16 @@ echo "corpus: $corpus; $articles articles, $text_mb MB of title+body text; $thre
 printf '%-28s %8s %12s %11s %7s %7s %8s %9s %11s\n' "indexer" "seconds" "range s" "articles/s" "MB/s" "RSS MB" "anon MB" "index MB" "index/text"
 row "newsdex (full pipeline)" "$full_s" "$full_kb" "$full_anon" "$(size_mb "$work/newsdex")" "$full_min" "$full_max"
 row "newsdex --no-entities" "$noent_s" "$noent_kb" "$noent_anon" "$(size_mb "$work/newsdex-noent")" "$noent_min" "$noent_max"
+row "newsdex --extractor rules" "$rules_s" "$rules_kb" "$rules_anon" "$(size_mb "$work/newsdex-rules")" "$rules_min" "$rules_max"
 [ -n "$smoke" ] || row "tantivy-cli" "$tv_s" "$tv_kb" "$tv_anon" "$(size_mb "$work/tantivy")" "$tv_min" "$tv_max"
 row "sqlite fts5 (python)" "$fts_s" "$fts_kb" "$fts_anon" "$(size_mb "$work/fts5.sqlite")" "$fts_min" "$fts_max"
-python3 - "$full_s" "$noent_s" "$tv_s" "$fts_s" <<'PY'
+python3 - "$full_s" "$noent_s" "$rules_s" "$tv_s" "$fts_s" <<'PY'
 import sys
-full, noent, tv, fts = (max(float(x), 0.01) for x in sys.argv[1:])
+full, noent, rules, tv, fts = (max(float(x), 0.01) for x in sys.argv[1:])
 peers = [("fts5", fts)] if tv <= 0.01 else [("tantivy-cli", tv), ("fts5", fts)]
 print("ratios of throughput: " + ", ".join(
-    f"full/{name} {t/full:.2f}x, no-entities/{name} {t/noent:.2f}x" for name, t in peers))
+    f"full/{name} {t/full:.2f}x, no-entities/{name} {t/noent:.2f}x, rules/{name} {t/rules:.2f}x"
+    for name, t in peers))
 PY
 
 echo
