@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::conll::Document;
 use super::features::{DocumentContext, Features, GazetteerTag, extract};
 use super::labels::{COUNT, Span, TYPES, from_spans, spans};
-use super::viterbi::viterbi;
+use super::viterbi::{Transitions, viterbi};
 use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights};
 
 /// How to train.
@@ -220,7 +220,8 @@ impl Perceptron {
             }
             self.scores.extend_from_slice(&row);
         }
-        viterbi(&self.scores, &self.transition, &mut self.back, &mut self.predicted);
+        let transitions = Transitions::new(self.transition.clone());
+        viterbi(&self.scores, &transitions, &mut self.back, &mut self.predicted);
         let wrong = self.predicted != sentence.gold;
         if wrong {
             let predicted = std::mem::take(&mut self.predicted);

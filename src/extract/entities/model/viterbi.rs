@@ -10,11 +10,33 @@ pub const OUTSIDE_ONLY: [f32; COUNT] = {
     row
 };
 
-/// Viterbi over `emission` (one row of `COUNT` scores per token) and `transition`, keeping
+/// The transition scores (row 0 the start of a sentence, row `p + 1` what follows label `p`),
+/// and the same gathered into the lanes the decoder scores at each token. Built once for a
+/// model's weights; training, whose scores change after each mistake, builds one a sentence.
+#[derive(Debug, Clone)]
+pub struct Transitions {
+    scores: Vec<f32>,
+    from_closed: FromClosed,
+    from_open: FromOpen,
+}
+
+impl Transitions {
+    /// The decoder's layout of `scores`, `(COUNT + 1) * COUNT` of them.
+    pub fn new(scores: Vec<f32>) -> Self {
+        Transitions { from_closed: FromClosed::new(&scores), from_open: FromOpen::new(&scores), scores }
+    }
+
+    /// The scores as given.
+    pub fn scores(&self) -> &[f32] {
+        &self.scores
+    }
+}
+
+/// Viterbi over `emission` (one row of `COUNT` scores per token) and `transitions`, keeping
 /// only the transitions BILOU allows. Writes the best labels into `labels`. A row whose
 /// second score is minus infinity is an unscored token's ([`OUTSIDE_ONLY`]) and costs one
 /// label instead of all.
-pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels: &mut Vec<u8>) {
+pub fn viterbi(emission: &[f32], transitions: &Transitions, back: &mut Vec<u8>, labels: &mut Vec<u8>) {
     let n = emission.len() / COUNT;
     labels.clear();
     if n == 0 {
@@ -22,8 +44,7 @@ pub fn viterbi(emission: &[f32], transition: &[f32], back: &mut Vec<u8>, labels:
     }
     back.clear();
     back.resize(n * COUNT, 0);
-    let from_closed = FromClosed::new(transition);
-    let from_open = FromOpen::new(transition);
+    let Transitions { scores: transition, from_closed, from_open } = transitions;
     let mut best = [f32::NEG_INFINITY; COUNT];
     for (l, b) in best.iter_mut().enumerate() {
         if allowed(None, l as u8) {
@@ -79,6 +100,7 @@ const LANES: usize = 12;
 /// The transitions from each closed label into every starting label, one row per closed
 /// label with the starting labels across it, so that a token's best predecessors of all nine
 /// starting labels are found together, a row at a time, without a branch.
+#[derive(Debug, Clone)]
 struct FromClosed {
     rows: [[f32; LANES]; CLOSED.len()],
 }
@@ -120,6 +142,7 @@ impl FromClosed {
 
 /// The transitions into each continuing label (Inside and Last of a type) from the two labels
 /// that may precede it, Begin and Inside of its type, lane `k` being `CONTINUING[k]`.
+#[derive(Debug, Clone)]
 struct FromOpen {
     begin: [f32; CONTINUING.len()],
     inside: [f32; CONTINUING.len()],
@@ -339,7 +362,7 @@ mod tests {
             for i in (2..tokens).step_by(3) {
                 emission[i * COUNT..(i + 1) * COUNT].copy_from_slice(&OUTSIDE_ONLY);
             }
-            viterbi(&emission, &transition, &mut back, &mut labels);
+            viterbi(&emission, &Transitions::new(transition.clone()), &mut back, &mut labels);
             assert_eq!(labels, plain_viterbi(&emission, &transition), "{tokens} tokens");
         }
     }

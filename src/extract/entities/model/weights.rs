@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::features::{Features, TEMPLATE_VERSION};
 use super::labels::COUNT;
-use super::viterbi::{OUTSIDE_ONLY, viterbi};
+use super::viterbi::{OUTSIDE_ONLY, Transitions, viterbi};
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
 const FORMAT: u32 = 1;
@@ -47,14 +47,14 @@ pub type Rows = HashMap<u64, [f32; COUNT], BuildHasherDefault<Prehashed>>;
 #[derive(Debug, Clone)]
 pub struct Weights {
     rows: Rows,
-    transition: Vec<f32>,
+    transition: Transitions,
     /// Names these weights for an [`OwnMemory`], which holds sums of their rows.
     identity: u64,
 }
 
 impl PartialEq for Weights {
     fn eq(&self, other: &Self) -> bool {
-        self.rows == other.rows && self.transition == other.transition
+        self.rows == other.rows && self.transition.scores() == other.transition.scores()
     }
 }
 
@@ -65,6 +65,7 @@ impl Weights {
     /// Weights from feature rows (hash, one score per label) and transition scores.
     pub fn new(rows: impl IntoIterator<Item = (u64, [f32; COUNT])>, transition: Vec<f32>) -> Self {
         let rows = rows.into_iter().filter(|(_, scores)| scores.iter().any(|s| *s != 0.0)).collect();
+        let transition = Transitions::new(transition);
         Weights { rows, transition, identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed) }
     }
 
@@ -142,7 +143,7 @@ impl Weights {
         for n in [FORMAT, TEMPLATE_VERSION, COUNT as u32, self.rows.len() as u32] {
             out.write_all(&n.to_le_bytes())?;
         }
-        for t in &self.transition {
+        for t in self.transition.scores() {
             out.write_all(&t.to_le_bytes())?;
         }
         let mut rows: Vec<(&u64, &[f32; COUNT])> = self.rows.iter().collect();
