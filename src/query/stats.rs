@@ -93,12 +93,13 @@ fn doubled_articles(searcher: &Searcher, id: Field) -> Result<u64> {
     let mut merger = TermMerger::new(streams.map_err(|e| Error::Engine(e.into()))?);
     let mut doubled = 0;
     while merger.advance() {
-        let infos: Vec<_> = merger.current_segment_ords_and_term_infos().collect();
-        if infos.iter().map(|(_, info)| u64::from(info.doc_freq)).sum::<u64>() < 2 {
+        let documents: u64 =
+            merger.current_segment_ords_and_term_infos().map(|(_, i)| u64::from(i.doc_freq)).sum();
+        if documents < 2 {
             continue;
         }
         let mut live = 0;
-        for (ord, info) in infos {
+        for (ord, info) in merger.current_segment_ords_and_term_infos() {
             let mut postings = inverted[ord]
                 .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
                 .map_err(|e| Error::Engine(e.into()))?;
