@@ -37,6 +37,8 @@ pub fn run(index_path: &Path, args: IndexArgs) -> anyhow::Result<ExitStatus> {
         run_memory: args.run_memory,
         prune: args.prune,
     };
+    // The entity model is loaded: what indexing allocates from here on gets small pages.
+    super::pages::small_pages_from_here();
     let index = NewsIndex::open_or_create(index_path, args.rebuild)?;
     let extractor = job.normaliser.extractor.as_ref().map_or_else(|| "none".to_string(), Extractor::identity);
     index.claim_entity_extractor(&extractor)?;

@@ -6,6 +6,7 @@ mod batch;
 mod entities;
 mod exit;
 mod index;
+mod pages;
 mod progress;
 mod saved;
 mod search;
