@@ -90,7 +90,7 @@ fn documents(c: &mut Criterion) {
             Some("md") => Format::Markdown,
             _ => Format::Text,
         };
-        let file = CorpusFile { size: text.len() as u64, path, root: root.clone() };
+        let file = CorpusFile { size: text.len() as u64, path, root: root.clone(), modified_ns: 0 };
         if let Ok(read) = parse(format, &text, &FieldMap::default()) {
             raws.extend(read.articles.into_iter().map(|raw| (raw, file.clone(), format)));
         }

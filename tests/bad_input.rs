@@ -41,6 +41,20 @@ fn each_bad_file_is_named_skipped_and_counted() {
     assert_eq!(env.search(&["Aleppo"]).titles(), ["Good headline"]);
 }
 
+/// A file with no end (a device, a pipe) is read only up to the size limit: `newsdex
+/// entities` on `/dev/zero` used to read until memory ran out.
+#[test]
+fn a_file_without_end_is_refused_at_the_size_limit() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero on this system");
+        return;
+    }
+    let env = Env::new();
+    let run = env.run(&["entities", "/dev/zero"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("/dev/zero: larger than --max-file-mb 50"), "{}", run.stderr);
+}
+
 #[test]
 fn json_lines_keep_good_lines_around_a_broken_one() {
     let env = Env::new();

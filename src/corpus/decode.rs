@@ -28,11 +28,20 @@ const SNIFF_BYTES: usize = 8192;
 /// Loads, decompresses and decodes `path`, refusing content over `max_bytes`.
 pub fn load(path: &Path, max_bytes: u64) -> Result<Decoded, Skip> {
     let limit_mb = max_bytes.div_ceil(1024 * 1024);
-    let meta = std::fs::metadata(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
-    if meta.len() > max_bytes {
+    let unreadable = |e: std::io::Error| Skip::Unreadable(e.to_string());
+    // Opened once, sized by the open file: no second lookup of the path.
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > max_bytes {
         return Err(Skip::TooLarge { limit_mb });
     }
-    let raw = std::fs::read(path).map_err(|e| Skip::Unreadable(e.to_string()))?;
+    let mut raw = Vec::with_capacity(size as usize);
+    // Through `take`, which does not ask the file its size again; and a file grown past the
+    // limit since is not read further.
+    (&mut file).take(max_bytes + 1).read_to_end(&mut raw).map_err(unreadable)?;
+    if raw.len() as u64 > max_bytes {
+        return Err(Skip::TooLarge { limit_mb });
+    }
     let file_hash = blake3::hash(&raw).to_hex()[..32].to_string();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let gzipped = raw.starts_with(&[0x1f, 0x8b]);

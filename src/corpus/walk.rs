@@ -15,6 +15,9 @@ pub struct CorpusFile {
     pub root: PathBuf,
     /// Size in bytes on disk.
     pub size: u64,
+    /// Last modification time in nanoseconds since the Unix epoch (0 where the system does
+    /// not say): with the size, how a later run tells the file unchanged without reading it.
+    pub modified_ns: i128,
 }
 
 impl CorpusFile {
@@ -83,8 +86,9 @@ pub fn walk<'a>(
         })
         .filter_map(move |entry| match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                Some(Ok(CorpusFile { path: entry.into_path(), root: root.to_path_buf(), size }))
+                // One `stat` a file, for both: the walk's own, which follows links as it does.
+                let (size, modified_ns) = entry.metadata().map_or((0, 0), |m| (m.len(), modified_ns(&m)));
+                Some(Ok(CorpusFile { path: entry.into_path(), root: root.to_path_buf(), size, modified_ns }))
             }
             Ok(_) => None,
             Err(err) => {
@@ -92,6 +96,14 @@ pub fn walk<'a>(
                 Some(Err((path, err.to_string())))
             }
         })
+}
+
+fn modified_ns(metadata: &std::fs::Metadata) -> i128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -119,10 +131,16 @@ mod tests {
             path: PathBuf::from("/data/news/bbc/2005/a.txt"),
             root: PathBuf::from("/data/news"),
             size: 1,
+            modified_ns: 0,
         };
         assert_eq!(file.relative(), "bbc/2005/a.txt");
         assert_eq!(file.first_folder().as_deref(), Some("bbc"));
-        let top = CorpusFile { path: "/data/news/a.txt".into(), root: "/data/news".into(), size: 1 };
+        let top = CorpusFile {
+            path: "/data/news/a.txt".into(),
+            root: "/data/news".into(),
+            size: 1,
+            modified_ns: 0,
+        };
         assert_eq!(top.first_folder(), None);
     }
 }

@@ -13,7 +13,7 @@ use waiting::{Parsed, WaitingRoom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -194,14 +194,6 @@ pub fn resolve_roots(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(kept)
 }
 
-fn modified_ns(path: &Path) -> i128 {
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
-}
-
 fn index_file(
     job: &IndexJob,
     (sink, waiting): (&ArticleSink, &WaitingRoom),
@@ -211,7 +203,7 @@ fn index_file(
 ) -> Result<()> {
     summary.files += 1;
     let path = file.path.to_string_lossy().into_owned();
-    let mtime_ns = modified_ns(&file.path);
+    let mtime_ns = file.modified_ns;
     let known = sink.check_in(&path);
     if known.as_ref().is_some_and(|r| r.size == file.size && r.mtime_ns == mtime_ns) {
         summary.unchanged += 1;
