@@ -4,8 +4,11 @@
 /// What the templates need to know of one token, computed once.
 #[derive(Debug, Default)]
 pub(super) struct Word {
-    pub(super) lower: String,
-    pub(super) shape: String,
+    /// The lower-case form's UTF-8 bytes (kept as bytes: only hashed, and pushing bytes
+    /// skips a `String`'s per-character encoding).
+    pub(super) lower: Vec<u8>,
+    /// The shape's UTF-8 bytes ("Xxxx", "dd-d").
+    pub(super) shape: Vec<u8>,
     pub(super) capitalised: bool,
     pub(super) lower_hash: u64,
     pub(super) shape_hash: u64,
@@ -22,16 +25,17 @@ impl Word {
             self.fill_unicode(word);
         }
         self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        self.lower_hash = text_hash(&self.lower);
-        self.shape_hash = text_hash(&self.shape);
+        self.lower_hash = bytes_hash(&self.lower);
+        self.shape_hash = bytes_hash(&self.shape);
         self.word_hash = text_hash(word);
     }
 
     /// The common case, byte by byte.
     fn fill_ascii(&mut self, word: &str) {
+        self.lower
+            .extend(word.bytes().map(|b| if b.is_ascii_digit() { b'0' } else { b.to_ascii_lowercase() }));
         let mut last = 0u8;
         for b in word.bytes() {
-            self.lower.push(if b.is_ascii_digit() { '0' } else { char::from(b.to_ascii_lowercase()) });
             let class = match b {
                 b'A'..=b'Z' => b'X',
                 b'a'..=b'z' => b'x',
@@ -39,18 +43,21 @@ impl Word {
                 _ => b,
             };
             if class != last {
-                self.shape.push(char::from(class));
+                self.shape.push(class);
                 last = class;
             }
         }
     }
 
     fn fill_unicode(&mut self, word: &str) {
+        let mut utf8 = [0u8; 4];
         for c in word.chars() {
             if c.is_ascii_digit() {
-                self.lower.push('0');
+                self.lower.push(b'0');
             } else {
-                self.lower.extend(c.to_lowercase());
+                for lower in c.to_lowercase() {
+                    self.lower.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                }
             }
             let class = if c.is_uppercase() {
                 'X'
@@ -61,8 +68,9 @@ impl Word {
             } else {
                 c
             };
+            let class = class.encode_utf8(&mut utf8).as_bytes();
             if !self.shape.ends_with(class) {
-                self.shape.push(class);
+                self.shape.extend_from_slice(class);
             }
         }
     }
@@ -88,7 +96,12 @@ fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
 
 /// The hash of a string, computed once per token and combined into features.
 pub(super) fn text_hash(text: &str) -> u64 {
-    mix(0x243f_6a88_85a3_08d3, text.as_bytes())
+    bytes_hash(text.as_bytes())
+}
+
+/// [`text_hash`] of a string's UTF-8 bytes.
+fn bytes_hash(bytes: &[u8]) -> u64 {
+    mix(0x243f_6a88_85a3_08d3, bytes)
 }
 
 #[cfg(test)]
@@ -141,13 +154,17 @@ mod tests {
     #[test]
     fn shapes_collapse_repeats() {
         let mut w = Word::default();
+        let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
         w.fill("McDonald's-2016");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx'x-d", "mcdonald's-0000"));
+        assert_eq!((text(&w.shape), text(&w.lower)), ("XxXx'x-d".into(), "mcdonald's-0000".into()));
         let ascii = (w.lower_hash, w.shape_hash);
         w.fill("McDonald’s-2016");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("XxXx’x-d", "mcdonald’s-0000"));
+        assert_eq!((text(&w.shape), text(&w.lower)), ("XxXx’x-d".into(), "mcdonald’s-0000".into()));
         w.fill("Ünal");
-        assert_eq!((w.shape.as_str(), w.lower.as_str()), ("Xx", "ünal"));
+        assert_eq!((text(&w.shape), text(&w.lower)), ("Xx".into(), "ünal".into()));
+        w.fill("İstanbul");
+        assert_eq!((text(&w.shape), text(&w.lower)), ("Xx".into(), "i\u{307}stanbul".into()));
+        assert_eq!(w.lower_hash, text_hash("i\u{307}stanbul"), "the hash of the lower-case text");
         w.fill("McDonald's-2016");
         assert_eq!((w.lower_hash, w.shape_hash), ascii, "hashes depend on the word only");
         w.fill("o'clock");
