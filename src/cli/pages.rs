@@ -7,7 +7,7 @@
 //! touched in a fresh process took 0.8 to 0.9 s in 2 MiB pages the host had taken back,
 //! 0.03 to 0.05 s in ones a process had just freed, and 0.11 to 0.12 s in 4 KiB pages every
 //! time. An indexing run touches its segments' memory afresh: without entities, the Reuters
-//! slice took 1.1 to 1.5 s of system time, against 0.5 to 0.6 in small pages.
+//! slice took 1.1 to 1.5 s of system time, against 0.5 to 0.8 in small pages.
 //! The tables the entity model reads at random for every token (5 MB of feature weights, the
 //! gazetteer) are loaded before indexing starts, and stay in the huge pages they were given:
 //! only what is allocated from here on gets small pages.
