@@ -107,29 +107,89 @@ const WORD_BYTES: [u8; 256] = {
 };
 
 /// Pushes the mixed [`ascii_word_hash`] of each word of ASCII `text` (runs of letters and
-/// digits) onto `words`. One pass without a branch per byte: each byte's hash step is taken or
-/// reset by a select, and the hash is written out at every byte, kept (the count moved on) only
-/// where a word ends. Word lengths vary too much for a branch to be predicted.
+/// digits) onto `words`. FNV-1a is one multiplication after another, a byte at a time: each
+/// waits for the one before. So a long text is cut in two at a byte between words, and the
+/// two halves are hashed side by side, two independent chains the processor overlaps.
 fn push_ascii_word_hashes(text: &[u8], words: &mut Vec<u64>) {
-    const CHUNK: usize = 256;
-    let mut ends = [0u64; CHUNK + 1];
-    let mut hash = FNV_OFFSET;
-    let mut in_word = false;
-    for chunk in text.chunks(CHUNK) {
-        let mut found = 0;
-        for &byte in chunk {
-            let lower = WORD_BYTES[usize::from(byte)];
-            ends[found] = hash;
-            let is_word = lower != 0;
-            found += usize::from(in_word & !is_word);
-            let step = (hash ^ u64::from(lower)).wrapping_mul(0x0100_0000_01b3);
-            hash = if is_word { step } else { FNV_OFFSET };
-            in_word = is_word;
+    const TWO_HALVES_FROM: usize = 512;
+    let middle = text.len() / 2;
+    let cut = (text.len() >= TWO_HALVES_FROM)
+        .then(|| text[middle..].iter().position(|b| WORD_BYTES[usize::from(*b)] == 0))
+        .flatten();
+    let Some(offset) = cut else {
+        let mut lane = Lane::default();
+        lane.hash_bytes(text, words);
+        lane.finish(words);
+        return;
+    };
+    let (first, second) = text.split_at(middle + offset);
+    let (mut a, mut b) = (Lane::default(), Lane::default());
+    let mut later = Vec::with_capacity(second.len() / 4);
+    let side_by_side = first.len().min(second.len());
+    for (x, y) in first[..side_by_side].chunks(Lane::CHUNK).zip(second[..side_by_side].chunks(Lane::CHUNK)) {
+        let (mut ends_a, mut ends_b) = ([0u64; Lane::CHUNK + 1], [0u64; Lane::CHUNK + 1]);
+        let (mut found_a, mut found_b) = (0, 0);
+        for (&p, &q) in x.iter().zip(y) {
+            a.step(p, &mut ends_a, &mut found_a);
+            b.step(q, &mut ends_b, &mut found_b);
         }
-        words.extend(ends[..found].iter().map(|h| mix(*h)));
+        words.extend(ends_a[..found_a].iter().map(|h| mix(*h)));
+        later.extend(ends_b[..found_b].iter().map(|h| mix(*h)));
     }
-    if in_word {
-        words.push(mix(hash));
+    a.hash_bytes(&first[side_by_side..], words);
+    a.finish(words);
+    words.append(&mut later);
+    b.hash_bytes(&second[side_by_side..], words);
+    b.finish(words);
+}
+
+/// One running FNV-1a hash over a stretch of ASCII text, and whether it is inside a word.
+/// Each byte's hash step is taken or reset by a select, and the hash is written out at every
+/// byte, kept (the count moved on) only where a word ends: word lengths vary too much for a
+/// branch to be predicted.
+struct Lane {
+    hash: u64,
+    in_word: bool,
+}
+
+impl Default for Lane {
+    fn default() -> Self {
+        Lane { hash: FNV_OFFSET, in_word: false }
+    }
+}
+
+impl Lane {
+    /// Bytes whose word ends are gathered before they are mixed and pushed.
+    const CHUNK: usize = 256;
+
+    #[inline(always)]
+    fn step(&mut self, byte: u8, ends: &mut [u64; Self::CHUNK + 1], found: &mut usize) {
+        let lower = WORD_BYTES[usize::from(byte)];
+        ends[*found] = self.hash;
+        let is_word = lower != 0;
+        *found += usize::from(self.in_word & !is_word);
+        let step = (self.hash ^ u64::from(lower)).wrapping_mul(0x0100_0000_01b3);
+        self.hash = if is_word { step } else { FNV_OFFSET };
+        self.in_word = is_word;
+    }
+
+    /// Hashes `text`, pushing the words that end in it onto `words`.
+    fn hash_bytes(&mut self, text: &[u8], words: &mut Vec<u64>) {
+        for chunk in text.chunks(Self::CHUNK) {
+            let mut ends = [0u64; Self::CHUNK + 1];
+            let mut found = 0;
+            for &byte in chunk {
+                self.step(byte, &mut ends, &mut found);
+            }
+            words.extend(ends[..found].iter().map(|h| mix(*h)));
+        }
+    }
+
+    /// Pushes the word the text ended in, if it ended in one.
+    fn finish(self, words: &mut Vec<u64>) {
+        if self.in_word {
+            words.push(mix(self.hash));
+        }
     }
 }
 
@@ -263,6 +323,16 @@ mod tests {
             texts.push(format!("{}Aleppo Geneva-talks 2016", " ".repeat(pad)));
             texts.push(format!("{}Assad", "a ".repeat(pad / 2)));
         }
+        // Long enough to be hashed in two halves: halves of different lengths, a second half
+        // that is one long word or has no word at all, and no byte between words after the
+        // middle (hashed in one piece).
+        texts.extend([
+            format!("{STORY} {STORY} {STORY}"),
+            format!("{} {long_word}{long_word}", "ab ".repeat(100)),
+            format!("{long_word}{long_word} {}", " ".repeat(700)),
+            format!("{} {}", "w ".repeat(300), "z".repeat(700)),
+            format!("{}{}", "q".repeat(600), ". ".repeat(5)),
+        ]);
         for text in &texts {
             let mut words = vec![7];
             push_ascii_word_hashes(text.as_bytes(), &mut words);
