@@ -58,9 +58,21 @@ fn normalised(line: &str) -> String {
     text
 }
 
+/// `text` without its leading and trailing whitespace, cut in place rather than copied.
+fn trimmed(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    let start = text.len() - text.trim_start().len();
+    text.drain(..start);
+    text
+}
+
+/// A line's key in the learned sets. The keys live for one run and are never written, so a
+/// fast hash does (a cryptographic one took 1% of a run without entities, for every short line).
 fn line_key(normalised_line: &str) -> u64 {
-    let hash = blake3::hash(normalised_line.as_bytes());
-    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"))
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(normalised_line.as_bytes());
+    hasher.finish()
 }
 
 impl LineStats {
@@ -138,11 +150,11 @@ impl Boilerplate {
                 story.push(line);
             }
         }
-        let mut story = story.join("\n").trim().to_string();
+        let mut story = trimmed(story.join("\n"));
         if let Some(credit) = self.trailing_credit(&story) {
             furniture.push(story[credit..].trim().to_string());
             story.truncate(credit);
-            story = story.trim_end().to_string();
+            story.truncate(story.trim_end().len());
         }
         (story, furniture)
     }
@@ -296,6 +308,13 @@ mod tests {
         {
             let general = line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(normalised(line), general, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_story_is_trimmed_as_str_trim_would() {
+        for text in ["", "  ", "story", " \n story text \n\n", "\u{a0}Genève\t", "a\n\nb"] {
+            assert_eq!(trimmed(text.to_string()), text.trim(), "{text:?}");
         }
     }
 }
