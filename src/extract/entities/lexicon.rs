@@ -1,14 +1,14 @@
 //! The extractor's knowledge, all of it data under `index_schema/`: the GeoNames gazetteer of
 //! countries and cities, hand-kept regions, organisations and demonyms, the aliases users
 //! extend, and the cue words of news prose. Known names are compiled into one Aho-Corasick
-//! automaton so that an article is scanned for all of them in a single pass.
+//! automaton (`names.rs`) so that an article is scanned for all of them in a single pass.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use super::Kind;
+use super::names::NameMatcher;
 use crate::error::{Error, Result};
 
 const PLACES: &str = include_str!("../../../index_schema/gazetteer/places.tsv");
@@ -98,7 +98,7 @@ impl Rules {
 
 /// Everything the extractor knows, compiled.
 pub struct Lexicon {
-    automaton: AhoCorasick,
+    automaton: NameMatcher,
     patterns: Vec<Known>,
     by_lower_name: LowerNames,
     by_demonym: HashMap<String, Known>,
@@ -226,21 +226,17 @@ impl Lexicon {
             }
         }
         let (names, patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-            .map_err(|e| config_error("gazetteer", e.to_string()))?;
+        let automaton = NameMatcher::new(&names).map_err(|e| config_error("gazetteer", e.to_string()))?;
         Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
     pub fn find_known<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
-        self.automaton.find_iter(text).filter_map(move |m| {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
+        self.automaton.leftmost_longest(text).filter_map(move |(start, end, pattern)| {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
             let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-            (boundary(before) && boundary(after))
-                .then(|| (m.start(), m.end(), &self.patterns[m.pattern().as_usize()]))
+            (boundary(before) && boundary(after)).then(|| (start, end, &self.patterns[pattern]))
         })
     }
 

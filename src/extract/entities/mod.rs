@@ -9,6 +9,7 @@
 pub mod eval;
 mod lexicon;
 pub mod model;
+mod names;
 mod recognise;
 mod tokens;
 
