@@ -89,25 +89,32 @@ impl Labeller {
         compute: Compute<S>,
     ) -> Vec<(Vec<Span>, Vec<GazetteerTag>)> {
         thread_local! {
-            static OWN: RefCell<OwnMemory> = RefCell::default();
+            static BUFFERS: RefCell<Buffers> = RefCell::default();
         }
         let context = DocumentContext::new(sentences);
-        let mut features = Features::default();
-        let mut scratch = Scratch::default();
         let mut labels = Vec::new();
-        OWN.with_borrow_mut(|memory| {
+        BUFFERS.with_borrow_mut(|Buffers { memory, features, scratch }| {
             sentences
                 .iter()
                 .map(|words| {
                     let tags = gazetteer_tags(lexicon, words);
                     let remembered = |key| memory.remembers(&self.weights, key);
-                    compute(words, &tags, &context, &remembered, &mut features);
-                    self.weights.decode_remembering(&features, memory, &mut scratch, &mut labels);
+                    compute(words, &tags, &context, &remembered, features);
+                    self.weights.decode_remembering(features, memory, scratch, &mut labels);
                     (labels::spans(&labels), tags)
                 })
                 .collect()
         })
     }
+}
+
+/// What the labeller keeps from one document to the next, per thread: the sums of words' own
+/// features, and buffers sized for the longest sentence yet.
+#[derive(Default)]
+struct Buffers {
+    memory: OwnMemory,
+    features: Features,
+    scratch: Scratch,
 }
 
 /// How a sentence's features are computed: its words, the gazetteer's tags, the document,

@@ -35,7 +35,7 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     for line in text.split_inclusive('\n') {
         let mut current: Vec<Token> = Vec::new();
         let mut ended = false;
-        for word in line.split_whitespace() {
+        for word in whitespace_split(line) {
             let start = offset + (word.as_ptr() as usize - line.as_ptr() as usize);
             if is_plain(word) {
                 // One token, neither closing punctuation nor a sentence's end.
@@ -63,6 +63,39 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
         offset += line.len();
     }
     out
+}
+
+/// The words of `text` between white space: what `str::split_whitespace` gives, read a byte
+/// at a time where the text is ASCII instead of a character at a time.
+fn whitespace_split(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    // The length of the character at `at` and whether it is white space.
+    let char_at = move |at: usize| match bytes[at] {
+        b @ 0..0x80 => (1, matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')),
+        _ => text[at..].chars().next().map_or((1, false), |c| (c.len_utf8(), c.is_whitespace())),
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if at >= bytes.len() {
+                return None;
+            }
+            let (len, space) = char_at(at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (len, space) = char_at(at);
+            if space {
+                break;
+            }
+            at += len;
+        }
+        Some(&text[start..at])
+    })
 }
 
 /// Splits one whitespace-delimited word into leading punctuation, the core, a possessive and
@@ -214,6 +247,29 @@ mod tests {
             }
         }
         assert_eq!(plain, 10, "the words the short path takes");
+    }
+
+    #[test]
+    fn words_are_split_at_the_white_space_of_unicode() {
+        let texts = [
+            "",
+            " ",
+            "one",
+            "  two  words  ",
+            "tab\tvertical\x0bfeed\x0creturn\r\nend",
+            "no\u{a0}break\u{3000}ideographic\u{2009}thin\u{85}next\u{2028}line",
+            "unit\u{1f}separator is no space",
+            "Genève, 北京 — “quoted”  ",
+            "\u{a0}",
+            "é",
+        ];
+        for text in texts {
+            assert_eq!(
+                whitespace_split(text).collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
