@@ -106,31 +106,31 @@ pub struct Lexicon {
     pub rules: Rules,
 }
 
-/// Names in lower case to what they name, one table per kind. Looking a name up lowers its
-/// case in a buffer on the stack, not in a new string: the labeller looks up every name it
-/// finds and every word in capitals, several times each.
+/// Names in lower case to what they name under each kind. Looking a name up lowers its case
+/// in a buffer on the stack, not in a new string, and finds it under all kinds at once: the
+/// labeller looks up every name it finds and every word in capitals, under several kinds.
 #[derive(Default)]
-struct LowerNames([HashMap<String, Known>; 3]);
+struct LowerNames(HashMap<String, [Option<Known>; 3]>);
 
 /// Names of at most this many bytes are lowered on the stack when they are ASCII.
 const SHORT_NAME: usize = 64;
 
 impl LowerNames {
     fn insert(&mut self, kind: Kind, name: &str, known: Known) {
-        self.0[kind as usize].insert(name.to_lowercase(), known);
+        self.0.entry(name.to_lowercase()).or_default()[kind as usize] = Some(known);
     }
 
-    fn get(&self, kind: Kind, name: &str) -> Option<&Known> {
-        let table = &self.0[kind as usize];
+    /// What `name` names under each kind, by `Kind as usize`.
+    fn get(&self, name: &str) -> Option<&[Option<Known>; 3]> {
         if name.is_ascii() && name.len() <= SHORT_NAME {
             let mut lower = [0u8; SHORT_NAME];
             for (l, b) in lower.iter_mut().zip(name.bytes()) {
                 *l = b.to_ascii_lowercase();
             }
             // ASCII in, ASCII out.
-            return table.get(std::str::from_utf8(&lower[..name.len()]).ok()?);
+            return self.0.get(std::str::from_utf8(&lower[..name.len()]).ok()?);
         }
-        table.get(&name.to_lowercase())
+        self.0.get(&name.to_lowercase())
     }
 }
 
@@ -259,7 +259,14 @@ impl Lexicon {
 
     /// The canonical entry for a name as a user types it (any case, aliases resolved).
     pub fn lookup(&self, kind: Kind, name: &str) -> Option<&Known> {
-        self.by_lower_name.get(kind, name.trim())
+        self.by_lower_name.get(name.trim())?[kind as usize].as_ref()
+    }
+
+    /// [`Lexicon::lookup`] under the first of `kinds` that knows the name, with that kind: one
+    /// lookup where one a kind would lower the name and probe the table again.
+    pub fn lookup_first(&self, kinds: &[Kind], name: &str) -> Option<(Kind, &Known)> {
+        let known = self.by_lower_name.get(name.trim())?;
+        kinds.iter().find_map(|&k| known[k as usize].as_ref().map(|known| (k, known)))
     }
 }
 

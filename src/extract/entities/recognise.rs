@@ -105,7 +105,7 @@ fn capitals(
     for end in (i + 1..=run).rev() {
         let (s, e) = (tokens[i].start, tokens[end - 1].end);
         let name = tokens[i..end].iter().map(|t| t.text).collect::<Vec<_>>().join(" ");
-        let found = [Kind::Place, Kind::Org].into_iter().find_map(|k| lexicon.lookup(k, &name));
+        let found = lexicon.lookup_first(&[Kind::Place, Kind::Org], &name).map(|(_, known)| known);
         if let Some(known) = found.filter(|_| name.len() > 2) {
             out.push(Mention::of_known(s, &text[s..e], known, end - i));
             return Some(end);

@@ -171,12 +171,12 @@ fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind
 /// A name the gazetteer keeps as a person or an organisation is one, whatever type the model
 /// gives it: those lists are curated, and `aliases.toml` is the user's word.
 fn known_kind(lexicon: &Lexicon, surface: &str) -> Option<Kind> {
-    [Kind::Person, Kind::Org].into_iter().find(|k| lexicon.lookup(*k, surface).is_some())
+    lexicon.lookup_first(&[Kind::Person, Kind::Org], surface).map(|(kind, _)| kind)
 }
 
 /// What the gazetteer knows a name as, people and organisations first.
 fn token_known<'l>(lexicon: &'l Lexicon, name: &str) -> Option<&'l Known> {
-    [Kind::Person, Kind::Org, Kind::Place].into_iter().find_map(|k| lexicon.lookup(k, name))
+    lexicon.lookup_first(&[Kind::Person, Kind::Org, Kind::Place], name).map(|(_, known)| known)
 }
 
 /// Where a span made of two known names side by side splits ("Damascus Bashar al-Assad").

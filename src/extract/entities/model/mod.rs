@@ -157,7 +157,7 @@ pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<Gaze
             && word.len() > 1
             && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
             && let Some(known) =
-                [Kind::Place, Kind::Org, Kind::Person].iter().find_map(|k| lexicon.lookup(*k, word))
+                lexicon.lookup_first(&[Kind::Place, Kind::Org, Kind::Person], word).map(|(_, known)| known)
         {
             *tag = gazetteer_kind(known.kind, known.demonym) * 2 + 1;
         }
