@@ -295,8 +295,21 @@ mod tests {
             Known { kind: Kind::Org, canonical: long.clone(), country: None, capital: false, demonym: false };
         let mut names = LowerNames::default();
         names.insert(Kind::Org, &long, known);
-        assert!(names.get(Kind::Org, &long.to_uppercase()).is_some());
-        assert!(names.get(Kind::Org, &long[..SHORT_NAME]).is_none());
-        assert!(names.get(Kind::Place, &long).is_none());
+        let under = |kind: Kind, name: &str| names.get(name).and_then(|all| all[kind as usize].as_ref());
+        assert!(under(Kind::Org, &long.to_uppercase()).is_some());
+        assert!(under(Kind::Org, &long[..SHORT_NAME]).is_none());
+        assert!(under(Kind::Place, &long).is_none());
+    }
+
+    #[test]
+    fn a_name_is_looked_up_under_the_first_kind_that_knows_it() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let kind = |kinds: &[Kind], name: &str| lexicon.lookup_first(kinds, name).map(|(k, _)| k);
+        assert_eq!(kind(&[Kind::Person, Kind::Org, Kind::Place], "ALEPPO"), Some(Kind::Place));
+        assert_eq!(kind(&[Kind::Person, Kind::Org], "Aleppo"), None);
+        assert_eq!(kind(&[Kind::Org, Kind::Place], "UN"), Some(Kind::Org));
+        assert_eq!(kind(&[Kind::Place], "nowhere at all"), None);
+        let (_, known) = lexicon.lookup_first(&[Kind::Place], " aleppo ").unwrap();
+        assert_eq!(known.canonical, "Aleppo");
     }
 }
