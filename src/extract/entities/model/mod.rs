@@ -128,7 +128,7 @@ fn identity(bytes: &[u8]) -> String {
 /// What the gazetteer knows of each token of a sentence: known names matched over the words
 /// joined by spaces, and single words in capitals looked up in any case.
 pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<GazetteerTag> {
-    let mut joined = String::new();
+    let mut joined = String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum());
     let mut starts = Vec::with_capacity(words.len());
     for w in words {
         if !joined.is_empty() {

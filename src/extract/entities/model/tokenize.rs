@@ -27,20 +27,24 @@ const ABBREVIATIONS: &[&str] = &[
     "Dec", "Mt", "Ft", "Rev", "Adm", "Maj", "Brig", "Cmdr", "Gens",
 ];
 
+/// Room for the tokens of a typical sentence of news prose, made at once: growing each
+/// sentence's list from nothing reallocated it four or five times.
+const SENTENCE: usize = 32;
+
 /// The sentences of `text`, each a list of tokens.
 pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     let mut out: Vec<Vec<Token>> = Vec::new();
     let mut offset = 0;
     let mut pieces: Vec<Token> = Vec::new();
     for line in text.split_inclusive('\n') {
-        let mut current: Vec<Token> = Vec::new();
+        let mut current: Vec<Token> = Vec::with_capacity(SENTENCE);
         let mut ended = false;
         for word in whitespace_split(line) {
             let start = offset + (word.as_ptr() as usize - line.as_ptr() as usize);
             if is_plain(word) {
                 // One token, neither closing punctuation nor a sentence's end.
                 if ended && !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
+                    out.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE)));
                 }
                 ended = false;
                 current.push(Token { text: word, start });
@@ -51,7 +55,7 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
             for &token in &pieces {
                 let closing = token.text.chars().all(|c| CLOSING.contains(&c) && c != ',');
                 if ended && !closing && !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
+                    out.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE)));
                 }
                 ended = (ended && closing) || matches!(token.text, "." | "!" | "?" | "...");
                 current.push(token);
