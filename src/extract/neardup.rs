@@ -126,8 +126,9 @@ fn push_ascii_word_hashes(text: &[u8], words: &mut Vec<u64>) {
     let (mut a, mut b) = (Lane::default(), Lane::default());
     let mut later = Vec::with_capacity(second.len() / 4);
     let side_by_side = first.len().min(second.len());
+    // Made once: a chunk writes each slot it reads, so they need no zeroing for the next.
+    let (mut ends_a, mut ends_b) = ([0u64; Lane::CHUNK + 1], [0u64; Lane::CHUNK + 1]);
     for (x, y) in first[..side_by_side].chunks(Lane::CHUNK).zip(second[..side_by_side].chunks(Lane::CHUNK)) {
-        let (mut ends_a, mut ends_b) = ([0u64; Lane::CHUNK + 1], [0u64; Lane::CHUNK + 1]);
         let (mut found_a, mut found_b) = (0, 0);
         for (&p, &q) in x.iter().zip(y) {
             a.step(p, &mut ends_a, &mut found_a);
@@ -175,8 +176,8 @@ impl Lane {
 
     /// Hashes `text`, pushing the words that end in it onto `words`.
     fn hash_bytes(&mut self, text: &[u8], words: &mut Vec<u64>) {
+        let mut ends = [0u64; Self::CHUNK + 1];
         for chunk in text.chunks(Self::CHUNK) {
-            let mut ends = [0u64; Self::CHUNK + 1];
             let mut found = 0;
             for &byte in chunk {
                 self.step(byte, &mut ends, &mut found);

@@ -18,6 +18,8 @@ pub use recognise::{Certainty, Mention};
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -218,17 +220,17 @@ fn resolve(mention: &mut Mention, surnames: &HashMap<String, Option<String>>) ->
 
 /// Counts mentions per entity; a capital acting for its country also counts for the country.
 pub fn aggregate<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<Entity> {
-    let mut counts: HashMap<(Kind, String), Entity> = HashMap::new();
+    // One table a kind, so that a name already counted is found without a key made for it.
+    let mut counts: [FxHashMap<String, Entity>; 3] = Default::default();
     let mut add = |kind: Kind, name: &str, country: Option<&String>| {
-        counts
-            .entry((kind, name.to_string()))
-            .or_insert_with(|| Entity {
-                kind,
-                name: name.to_string(),
-                country: country.cloned(),
-                mentions: 0,
-            })
-            .mentions += 1;
+        let table = &mut counts[kind as usize];
+        match table.get_mut(name) {
+            Some(entity) => entity.mentions += 1,
+            None => {
+                let entity = Entity { kind, name: name.to_string(), country: country.cloned(), mentions: 1 };
+                table.insert(name.to_string(), entity);
+            }
+        }
     };
     for m in mentions {
         add(m.kind, &m.canonical, m.country.as_ref());
@@ -238,7 +240,7 @@ pub fn aggregate<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<Entity>
             add(Kind::Place, country, Some(country));
         }
     }
-    let mut entities: Vec<Entity> = counts.into_values().collect();
+    let mut entities: Vec<Entity> = counts.into_iter().flat_map(|table| table.into_values()).collect();
     entities.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
     entities
 }
