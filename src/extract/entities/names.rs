@@ -1,8 +1,9 @@
 //! Finding the gazetteer's names in text: an Aho-Corasick automaton's leftmost-longest matches.
 //! The automaton's own unanchored search walks every byte of the text, and over 7,000 names
-//! no prefilter helps it; it was a fifth of the labeller's time. Nearly every name starts
-//! with a capital, so the automaton is walked anchored, and only from the pairs of bytes some
-//! name starts with: the same matches, for a few steps at each capital.
+//! no prefilter helps it; it was a ninth of the labeller's time (4.8% of the samples of a full
+//! run on the Reuters slice, the labeller 42%). Nearly every name starts with a capital, so
+//! the automaton is walked anchored, and only from the pairs of bytes some name starts with:
+//! the same matches, for a few steps at each capital.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
