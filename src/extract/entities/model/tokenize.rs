@@ -36,15 +36,16 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
     let mut out: Vec<Vec<Token>> = Vec::new();
     let mut offset = 0;
     let mut pieces: Vec<Token> = Vec::new();
+    // The sentence being read; a blank line leaves it empty for the next.
+    let mut current: Vec<Token> = Vec::with_capacity(SENTENCE);
     for line in text.split_inclusive('\n') {
-        let mut current: Vec<Token> = Vec::with_capacity(SENTENCE);
         let mut ended = false;
         for word in whitespace_split(line) {
             let start = offset + (word.as_ptr() as usize - line.as_ptr() as usize);
             if is_plain(word) {
                 // One token, neither closing punctuation nor a sentence's end.
-                if ended && !current.is_empty() {
-                    out.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE)));
+                if ended {
+                    close(&mut current, &mut out);
                 }
                 ended = false;
                 current.push(Token { text: word, start });
@@ -54,19 +55,24 @@ pub fn sentences(text: &str) -> Vec<Vec<Token<'_>>> {
             split_punctuation(word, start, &mut pieces);
             for &token in &pieces {
                 let closing = token.text.chars().all(|c| CLOSING.contains(&c) && c != ',');
-                if ended && !closing && !current.is_empty() {
-                    out.push(std::mem::replace(&mut current, Vec::with_capacity(SENTENCE)));
+                if ended && !closing {
+                    close(&mut current, &mut out);
                 }
                 ended = (ended && closing) || matches!(token.text, "." | "!" | "?" | "...");
                 current.push(token);
             }
         }
-        if !current.is_empty() {
-            out.push(current);
-        }
+        close(&mut current, &mut out);
         offset += line.len();
     }
     out
+}
+
+/// Ends the sentence being read, if it has tokens, and starts the next with room for them.
+fn close<'a>(current: &mut Vec<Token<'a>>, out: &mut Vec<Vec<Token<'a>>>) {
+    if !current.is_empty() {
+        out.push(std::mem::replace(current, Vec::with_capacity(SENTENCE)));
+    }
 }
 
 /// The words of `text` between white space: what `str::split_whitespace` gives, read a byte
