@@ -72,6 +72,30 @@ fn entities_table_names_kinds_and_countries() {
     assert!(run.stdout.contains("  place   Aleppo (Syria)"), "{}", run.stdout);
 }
 
+#[test]
+fn a_name_does_not_run_into_the_words_before_it() {
+    let env = Env::new();
+    let article = env.write(
+        "celanese.txt",
+        "Celanese to close a plant\n\nOTTAWA (Reuters) - Chemical company Celanese Corp ( CE.N ) said on \
+         Tuesday it would close a plant, and the fashion designer Diane von Furstenberg said she had not \
+         been told.\n",
+    );
+    let run = env.run(&["entities", article.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let articles: Value = serde_json::from_str(&run.stdout).unwrap();
+    let names: Vec<(&str, &str)> = articles[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .collect();
+    for entity in [("org", "Celanese Corp"), ("person", "Diane von Furstenberg")] {
+        assert!(names.contains(&entity), "{entity:?}: {names:?}");
+    }
+    assert!(!names.iter().any(|(_, n)| n.contains("company")), "{names:?}");
+}
+
 fn facet_map(env: &Env, args: &[&str]) -> BTreeMap<String, u64> {
     let mut all = vec!["facets", "--format", "json"];
     all.extend_from_slice(args);

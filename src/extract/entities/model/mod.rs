@@ -92,6 +92,7 @@ impl Labeller {
             static BUFFERS: RefCell<Buffers> = RefCell::default();
         }
         let context = DocumentContext::new(sentences);
+        let joins = |word: &str| self.weights.joins_names(word) || lexicon.rules.is_connector(word);
         let mut labels = Vec::new();
         BUFFERS.with_borrow_mut(|Buffers { memory, features, scratch }| {
             sentences
@@ -99,7 +100,7 @@ impl Labeller {
                 .map(|words| {
                     let tags = gazetteer_tags(lexicon, words);
                     let remembered = |key| memory.remembers(&self.weights, key);
-                    compute(words, &tags, &context, &remembered, features);
+                    compute(words, &tags, &context, &joins, &remembered, features);
                     self.weights.decode_remembering(features, memory, scratch, &mut labels);
                     (labels::spans(&labels), tags)
                 })
@@ -118,8 +119,10 @@ struct Buffers {
 }
 
 /// How a sentence's features are computed: its words, the gazetteer's tags, the document,
-/// and which tokens' own features need not be (see `Features::own`).
-type Compute<S> = fn(&[S], &[GazetteerTag], &DocumentContext, &dyn Fn(u64) -> bool, &mut Features);
+/// which words join names (the model's and the rules' `name_connectors`), and which tokens'
+/// own features need not be (see `Features::own`).
+type Compute<S> =
+    fn(&[S], &[GazetteerTag], &DocumentContext, &dyn Fn(&str) -> bool, &dyn Fn(u64) -> bool, &mut Features);
 
 fn identity(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..12].to_string()
@@ -189,11 +192,36 @@ mod tests {
             let sentences: Vec<Vec<&str>> =
                 tokenize::sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
             let pruned = labeller.label(&lexicon, &sentences);
-            let scoring_all =
-                labeller.label_computing(&lexicon, &sentences, |w, g, d, _, f| features::extract(w, g, d, f));
+            let scoring_all = labeller
+                .label_computing(&lexicon, &sentences, |w, g, d, _, _, f| features::extract(w, g, d, f));
             assert_eq!(pruned, scoring_all.into_iter().map(|(spans, _)| spans).collect::<Vec<_>>());
             assert!(pruned.iter().map(Vec::len).sum::<usize>() >= 5, "names found: {pruned:?}");
         }
+    }
+
+    #[test]
+    fn words_that_never_join_names_stay_outside_them() {
+        let labeller = Labeller::builtin().unwrap();
+        let lexicon = Lexicon::builtin().unwrap();
+        let text = "OTTAWA ( Reuters ) - Chemical company Celanese Corp ( CE.N ) said on Tuesday it would \
+                    close a plant , and Diane von Furstenberg said the Bank of England would not .";
+        let sentences: Vec<Vec<&str>> =
+            tokenize::sentences(text).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
+        let names = |spans: &[Vec<Span>]| -> Vec<String> {
+            let each = sentences.iter().zip(spans);
+            each.flat_map(|(words, spans)| spans.iter().map(|s| words[s.start..s.end].join(" "))).collect()
+        };
+        let pruned = names(&labeller.label(&lexicon, &sentences));
+        let scoring_all = labeller.label_computing(&lexicon, &sentences, |w, g, d, _, _, f| {
+            features::extract(w, g, d, f);
+        });
+        let scoring_all: Vec<Vec<Span>> = scoring_all.into_iter().map(|(spans, _)| spans).collect();
+        // Scored, "company" (never inside a name in CoNLL) is taken into the name.
+        assert!(names(&scoring_all).contains(&"Chemical company Celanese Corp".to_string()));
+        for name in ["Celanese Corp", "Diane von Furstenberg", "Bank of England"] {
+            assert!(pruned.contains(&name.to_string()), "{name}: {pruned:?}");
+        }
+        assert!(!pruned.iter().any(|n| n.contains("company")), "{pruned:?}");
     }
 
     #[test]
@@ -204,13 +232,21 @@ mod tests {
         let sentences: Vec<Vec<&str>> =
             tokenize::sentences(seed).iter().map(|s| s.iter().map(|t| t.text).collect()).collect();
         let doc = DocumentContext::new(&sentences);
+        let joins = |w: &str| weights.joins_names(w);
         let (mut memory, mut remembered) = (OwnMemory::default(), 0);
         // Twice over: the second pass finds nearly every word remembered.
         for words in sentences.iter().chain(&sentences) {
             let tags = gazetteer_tags(&lexicon, words);
             let (mut plain, mut with) = (Features::default(), Features::default());
-            features::extract_near_names(words, &tags, &doc, &|_| false, &mut plain);
-            features::extract_near_names(words, &tags, &doc, &|k| memory.remembers(weights, k), &mut with);
+            features::extract_near_names(words, &tags, &doc, &joins, &|_| false, &mut plain);
+            features::extract_near_names(
+                words,
+                &tags,
+                &doc,
+                &joins,
+                &|k| memory.remembers(weights, k),
+                &mut with,
+            );
             remembered += (0..with.len()).filter(|&i| with.is_scored(i) && with.own(i).1 == 0).count();
             let (mut a, mut b) = (Scratch::default(), Scratch::default());
             let (mut labels_a, mut labels_b) = (Vec::new(), Vec::new());
@@ -227,7 +263,7 @@ mod tests {
         let mut f = Features::default();
         let words = &sentences[0];
         let tags = gazetteer_tags(&lexicon, words);
-        features::extract_near_names(words, &tags, &doc, &|k| memory.remembers(&other, k), &mut f);
+        features::extract_near_names(words, &tags, &doc, &joins, &|k| memory.remembers(&other, k), &mut f);
         assert!((0..f.len()).all(|i| !f.is_scored(i) || f.own(i).1 > 0));
     }
 }

@@ -3,13 +3,13 @@
 //! than `min_count` times are pruned, and the averaged weights of the epoch that scores best
 //! on the development data are kept, so the same data always gives the same model.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
 use super::conll::Document;
-use super::features::{DocumentContext, Features, GazetteerTag, extract};
+use super::features::{DocumentContext, Features, GazetteerTag, could_be_named, extract};
 use super::labels::{COUNT, Span, TYPES, from_spans, spans};
 use super::viterbi::{Transitions, viterbi};
 use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights};
@@ -86,6 +86,18 @@ pub fn featurise(
         }
     }
     out
+}
+
+/// The words without a capital or a digit that `documents` have inside names ("of", "de",
+/// "&"): the labeller scores such words next to a name only when they are among these (see
+/// [`Weights::joins_names`]).
+pub fn words_inside_names(documents: &[Document]) -> BTreeSet<String> {
+    let sentences = documents.iter().flat_map(|d| &d.sentences);
+    sentences
+        .flat_map(|s| s.spans.iter().flat_map(|span| &s.words[span.start..span.end]))
+        .filter(|word| !could_be_named(word))
+        .cloned()
+        .collect()
 }
 
 /// Trains on `train`, choosing the epoch by `dev` when given; calls `report` after each epoch.
@@ -272,4 +284,21 @@ impl Perceptron {
 /// The names of the scored types, in [`score`]'s order.
 pub fn scored_types() -> [&'static str; 4] {
     [TYPES[0], TYPES[1], TYPES[2], "micro"]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::entities::model::conll;
+
+    #[test]
+    fn the_words_that_join_names_are_the_uncapitalised_words_inside_them() {
+        let data = "Bank X X I-ORG\nof X X I-ORG\nEngland X X I-ORG\nsaid X X O\n\n\
+                    Procter X X I-ORG\n& X X I-ORG\nGamble X X I-ORG\nof X X O\nCincinnati X X I-LOC\n\n\
+                    Ludwig X X I-PER\nvan X X I-PER\nBeethoven X X I-PER\nand X X O\nthe X X O\n\
+                    G7 X X I-ORG\nthe X X O\n1990s X X O\n";
+        let documents = conll::parse(data).unwrap();
+        let words: Vec<String> = words_inside_names(&documents).into_iter().collect();
+        assert_eq!(words, ["&", "of", "van"], "G7 has a digit; said, and, the are outside names");
+    }
 }

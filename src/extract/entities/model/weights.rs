@@ -4,10 +4,11 @@
 //!
 //! On disk (gzip, little-endian): magic, format and feature-template versions, the label
 //! count, the transition scores, then each feature row as its hash, a bit mask of the labels
-//! it scores and those scores. Zero scores are not written; rows are sorted by hash, so the
-//! same weights always make the same bytes.
+//! it scores and those scores; then the [`Weights::joins_names`] words, each as its length
+//! and its UTF-8 bytes. Zero scores are not written; rows and words are sorted, so the same
+//! weights always make the same bytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,9 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::features::{Features, TEMPLATE_VERSION};
 use super::labels::COUNT;
 use super::viterbi::{OUTSIDE_ONLY, Transitions, viterbi};
+use super::word::text_hash;
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Transition scores: row 0 is the start of a sentence, row `p + 1` follows label `p`.
 pub const TRANSITIONS: usize = (COUNT + 1) * COUNT;
@@ -48,13 +50,20 @@ pub type Rows = HashMap<u64, [f32; COUNT], BuildHasherDefault<Prehashed>>;
 pub struct Weights {
     rows: Rows,
     transition: Transitions,
+    /// The words without a capital or a digit that the training data has inside names ("of",
+    /// "de", "&"), by [`text_hash`]: of such words, only these are scored next to a name.
+    joiners: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// The same words, for saving.
+    joiner_words: BTreeSet<String>,
     /// Names these weights for an [`OwnMemory`], which holds sums of their rows.
     identity: u64,
 }
 
 impl PartialEq for Weights {
     fn eq(&self, other: &Self) -> bool {
-        self.rows == other.rows && self.transition.scores() == other.transition.scores()
+        self.rows == other.rows
+            && self.transition.scores() == other.transition.scores()
+            && self.joiner_words == other.joiner_words
     }
 }
 
@@ -66,7 +75,33 @@ impl Weights {
     pub fn new(rows: impl IntoIterator<Item = (u64, [f32; COUNT])>, transition: Vec<f32>) -> Self {
         let rows = rows.into_iter().filter(|(_, scores)| scores.iter().any(|s| *s != 0.0)).collect();
         let transition = Transitions::new(transition);
-        Weights { rows, transition, identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed) }
+        Weights {
+            rows,
+            transition,
+            joiners: HashSet::default(),
+            joiner_words: BTreeSet::new(),
+            identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// These weights with `words` as the words that join names (see [`Weights::joins_names`]);
+    /// training finds them in its data.
+    pub fn with_joiners(mut self, words: impl IntoIterator<Item = String>) -> Self {
+        self.joiner_words = words.into_iter().collect();
+        self.joiners = self.joiner_words.iter().map(|w| text_hash(w)).collect();
+        self
+    }
+
+    /// Whether `word`, which has no capital or digit, was seen inside a name in the training
+    /// data ("of" in "Bank of England", "von", "&"). Words next to a name that never were
+    /// ("said", "union") are labelled Outside without being scored.
+    pub fn joins_names(&self, word: &str) -> bool {
+        self.joiners.contains(&text_hash(word))
+    }
+
+    /// The words that join names, in order.
+    pub fn joiners(&self) -> impl Iterator<Item = &str> {
+        self.joiner_words.iter().map(String::as_str)
     }
 
     /// Number of feature rows.
@@ -156,6 +191,11 @@ impl Weights {
                 out.write_all(&s.to_le_bytes())?;
             }
         }
+        out.write_all(&(self.joiner_words.len() as u32).to_le_bytes())?;
+        for word in &self.joiner_words {
+            out.write_all(&(word.len() as u32).to_le_bytes())?;
+            out.write_all(word.as_bytes())?;
+        }
         out.finish()?.flush()
     }
 
@@ -189,10 +229,17 @@ impl Weights {
             }
             table.push((hash, scores));
         }
+        let joiners = (0..reader.u32()?)
+            .map(|_| {
+                let len = reader.u32()? as usize;
+                String::from_utf8(reader.take(len)?.to_vec())
+                    .map_err(|_| "a joining word is not UTF-8".to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if reader.at != bytes.len() {
             return Err("trailing bytes after the model".into());
         }
-        Ok(Weights::new(table, transition))
+        Ok(Weights::new(table, transition).with_joiners(joiners))
     }
 }
 
@@ -300,12 +347,18 @@ mod tests {
         let mut row = [0f32; COUNT];
         row[4] = 2.25;
         row[0] = -0.5;
-        let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition);
+        let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition).with_joiners([
+            "de".to_string(),
+            "&".to_string(),
+            "ül".to_string(),
+        ]);
         let mut bytes = Vec::new();
         weights.save(&mut bytes).unwrap();
         let loaded = Weights::load(&bytes[..]).unwrap();
         assert_eq!(loaded, weights);
         assert_eq!(loaded.features(), 1);
+        assert_eq!(loaded.joiners().collect::<Vec<_>>(), ["&", "de", "ül"]);
+        assert!(loaded.joins_names("ül") && !loaded.joins_names("said"));
         assert!(Weights::load(&bytes[..bytes.len() / 2]).is_err());
     }
 }
