@@ -22,6 +22,17 @@ pub type GazetteerTag = u8;
 pub struct DocumentContext {
     lowercase: HashSet<u64, BuildHasherDefault<Prehashed>>,
     capitalised_inside: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// Whether each sentence is written in capitals, found while reading the document so that
+    /// the features need not look again.
+    shouting: Vec<bool>,
+}
+
+/// What the features know of one sentence beyond its words: what its document says, and
+/// whether it is written in capitals.
+#[derive(Debug, Clone, Copy)]
+pub struct SentenceContext<'a> {
+    doc: &'a DocumentContext,
+    shouting: bool,
 }
 
 impl DocumentContext {
@@ -33,11 +44,13 @@ impl DocumentContext {
         let mut context = DocumentContext {
             lowercase: HashSet::with_capacity_and_hasher(words / 2, Default::default()),
             capitalised_inside: HashSet::with_capacity_and_hasher(words / 8, Default::default()),
+            shouting: Vec::with_capacity(sentences.len()),
         };
         let mut form = Word::default();
         for words in sentences {
             let words = words.as_ref();
             let shouting = is_shouting(words);
+            context.shouting.push(shouting);
             for (i, word) in words.iter().enumerate() {
                 let word = word.as_ref();
                 let Some(first) = word.chars().next() else { continue };
@@ -56,6 +69,11 @@ impl DocumentContext {
             }
         }
         context
+    }
+
+    /// The context of the document's sentence `index` (in the order given to `new`).
+    pub fn sentence(&self, index: usize) -> SentenceContext<'_> {
+        SentenceContext { doc: self, shouting: self.shouting.get(index).copied().unwrap_or(false) }
     }
 }
 
@@ -138,12 +156,12 @@ const END: u64 = 0x454e_4400_0000_0002;
 pub fn extract<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
-    doc: &DocumentContext,
+    context: SentenceContext,
     out: &mut Features,
 ) {
     out.scored.clear();
     out.scored.resize(words.len(), true);
-    compute(words, gazetteer, doc, &|_| false, out);
+    compute(words, gazetteer, context, &|_| false, out);
 }
 
 /// How far, in tokens, a name's context reaches: the templates look two words either side.
@@ -159,7 +177,7 @@ const REACH: usize = 2;
 pub fn extract_near_names<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
-    doc: &DocumentContext,
+    context: SentenceContext,
     joins: &dyn Fn(&str) -> bool,
     remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
@@ -172,22 +190,28 @@ pub fn extract_near_names<S: AsRef<str>>(
         let near = || out.anchors[i.saturating_sub(REACH)..(i + REACH + 1).min(n)].contains(&true);
         out.scored.push(out.anchors[i] || near() && joins(word.as_ref()));
     }
-    compute(words, gazetteer, doc, remembered, out);
+    compute(words, gazetteer, context, remembered, out);
 }
 
-/// Whether a word could be (part of) a name by its letters alone.
+/// Whether a word could be (part of) a name by its letters alone: a capital or a digit, or a
+/// letter of a script without case. Read a byte at a time while the word is ASCII.
+#[inline]
 pub(super) fn could_be_named(word: &str) -> bool {
-    if word.is_ascii() {
-        word.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    } else {
-        word.chars().any(|c| c.is_alphanumeric() && !c.is_lowercase())
+    for (i, b) in word.bytes().enumerate() {
+        if !b.is_ascii() {
+            return word[i..].chars().any(|c| c.is_alphanumeric() && !c.is_lowercase());
+        }
+        if b.is_ascii_uppercase() || b.is_ascii_digit() {
+            return true;
+        }
     }
+    false
 }
 
 fn compute<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
-    doc: &DocumentContext,
+    context: SentenceContext,
     remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
 ) {
@@ -205,10 +229,9 @@ fn compute<S: AsRef<str>>(
             slot.fill(w.as_ref());
         }
     }
-    let shouting = is_shouting(words);
     for i in 0..words.len() {
         if out.scored[i] {
-            token(words, gazetteer, doc, shouting, remembered, i, out);
+            token(words, gazetteer, context, remembered, i, out);
         } else {
             out.own.push((0, 0));
         }
@@ -219,8 +242,7 @@ fn compute<S: AsRef<str>>(
 fn token<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
-    doc: &DocumentContext,
-    shouting: bool,
+    context: SentenceContext,
     remembered: &dyn Fn(u64) -> bool,
     i: usize,
     out: &mut Features,
@@ -242,7 +264,7 @@ fn token<S: AsRef<str>>(
     let me = &w[i];
     let (me_lower, me_shape) = (me.lower_hash, me.shape_hash);
     let initial = u64::from(i == 0);
-    let case = u64::from(shouting);
+    let case = u64::from(context.shouting);
     let ids = &mut out.ids;
     // Templates 0 to 12 look at the token alone: they lead, so that their scores summed
     // first are the same sum whether remembered or not.
@@ -280,8 +302,8 @@ fn token<S: AsRef<str>>(
     ids.push(combine(26, &[gaz(0), me_shape]));
     ids.push(combine(27, &[me_lower, case]));
     if me.capitalised {
-        let seen_lower = doc.lowercase.contains(&me_lower);
-        let seen_inside = doc.capitalised_inside.contains(&me.word_hash);
+        let seen_lower = context.doc.lowercase.contains(&me_lower);
+        let seen_inside = context.doc.capitalised_inside.contains(&me.word_hash);
         ids.push(combine(28, &[u64::from(seen_lower), u64::from(seen_inside), initial]));
     }
     let length = match word.chars().count() {
@@ -311,16 +333,46 @@ mod tests {
     }
 
     #[test]
+    fn could_be_named_reads_ascii_by_bytes_as_it_reads_other_scripts_by_characters() {
+        let by_characters = |w: &str| w.chars().any(|c| c.is_alphanumeric() && !c.is_lowercase());
+        for word in [
+            "Kerry",
+            "kerry",
+            "said",
+            "G7",
+            "1990s",
+            "-",
+            "(",
+            "北京",
+            "état",
+            "ÉTAT",
+            "états-Unis",
+            "naïve",
+            "café2",
+            "über",
+            "x²",
+            "ß",
+            "ǅ",
+            "",
+            "al-Qaeda",
+            "eBay",
+            "'s",
+        ] {
+            assert_eq!(could_be_named(word), by_characters(word), "{word:?}");
+        }
+    }
+
+    #[test]
     fn same_token_in_same_context_has_same_features() {
         let doc = DocumentContext::new(&[&["Kerry", "met", "Lavrov"][..], &["Kerry", "said"][..]]);
         let mut a = Features::default();
-        extract(&["Kerry", "met", "Lavrov"], &[0, 0, 5], &doc, &mut a);
+        extract(&["Kerry", "met", "Lavrov"], &[0, 0, 5], doc.sentence(0), &mut a);
         let first: Vec<u64> = a.of(0).to_vec();
         assert_eq!(a.len(), 3);
         let mut b = Features::default();
-        extract(&["Kerry", "met", "Lavrov"], &[0, 0, 5], &doc, &mut b);
+        extract(&["Kerry", "met", "Lavrov"], &[0, 0, 5], doc.sentence(0), &mut b);
         assert_eq!(b.of(0), &first[..]);
-        extract(&["Kerry", "said"], &[0, 0], &doc, &mut b);
+        extract(&["Kerry", "said"], &[0, 0], doc.sentence(1), &mut b);
         assert_ne!(b.of(0), &first[..], "the next word differs");
     }
 
@@ -331,7 +383,7 @@ mod tests {
         let scored = |words: &[&str], tags: &[GazetteerTag]| {
             let doc = DocumentContext::new(&[words]);
             let mut f = Features::default();
-            extract_near_names(words, tags, &doc, &joins, &|_| false, &mut f);
+            extract_near_names(words, tags, doc.sentence(0), &joins, &|_| false, &mut f);
             (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
         };
         // "in" joins names and is next to Geneva; "by" joins names but is out of reach.
@@ -345,9 +397,9 @@ mod tests {
         assert_eq!(scored(&named, &[0; 7]), [0, 1, 2, 4, 6], "von joins no name in this list");
         let doc = DocumentContext::new(&[&words[..]]);
         let mut f = Features::default();
-        extract_near_names(&words, &[0; 12], &doc, &joins, &|_| false, &mut f);
+        extract_near_names(&words, &[0; 12], doc.sentence(0), &joins, &|_| false, &mut f);
         assert!(f.of(0).is_empty() && f.of(4).is_empty() && !f.of(3).is_empty());
-        extract(&words, &[0; 12], &doc, &mut f);
+        extract(&words, &[0; 12], doc.sentence(0), &mut f);
         assert!((0..12).all(|i| f.is_scored(i) && !f.of(i).is_empty()), "training scores all");
     }
 }

@@ -17,7 +17,7 @@ pub use mentions::mentions;
 
 use std::cell::RefCell;
 
-use features::{DocumentContext, Features, GazetteerTag};
+use features::{DocumentContext, Features, GazetteerTag, SentenceContext};
 use labels::Span;
 use weights::{OwnMemory, Scratch, Weights};
 
@@ -97,10 +97,11 @@ impl Labeller {
         BUFFERS.with_borrow_mut(|Buffers { memory, features, scratch }| {
             sentences
                 .iter()
-                .map(|words| {
+                .enumerate()
+                .map(|(k, words)| {
                     let tags = gazetteer_tags(lexicon, words);
                     let remembered = |key| memory.remembers(&self.weights, key);
-                    compute(words, &tags, &context, &joins, &remembered, features);
+                    compute(words, &tags, context.sentence(k), &joins, &remembered, features);
                     self.weights.decode_remembering(features, memory, scratch, &mut labels);
                     (labels::spans(&labels), tags)
                 })
@@ -118,11 +119,11 @@ struct Buffers {
     scratch: Scratch,
 }
 
-/// How a sentence's features are computed: its words, the gazetteer's tags, the document,
+/// How a sentence's features are computed: its words, the gazetteer's tags, its context,
 /// which words join names (the model's and the rules' `name_connectors`), and which tokens'
 /// own features need not be (see `Features::own`).
 type Compute<S> =
-    fn(&[S], &[GazetteerTag], &DocumentContext, &dyn Fn(&str) -> bool, &dyn Fn(u64) -> bool, &mut Features);
+    fn(&[S], &[GazetteerTag], SentenceContext, &dyn Fn(&str) -> bool, &dyn Fn(u64) -> bool, &mut Features);
 
 fn identity(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..12].to_string()
@@ -235,14 +236,14 @@ mod tests {
         let joins = |w: &str| weights.joins_names(w);
         let (mut memory, mut remembered) = (OwnMemory::default(), 0);
         // Twice over: the second pass finds nearly every word remembered.
-        for words in sentences.iter().chain(&sentences) {
+        for (k, words) in sentences.iter().enumerate().chain(sentences.iter().enumerate()) {
             let tags = gazetteer_tags(&lexicon, words);
             let (mut plain, mut with) = (Features::default(), Features::default());
-            features::extract_near_names(words, &tags, &doc, &joins, &|_| false, &mut plain);
+            features::extract_near_names(words, &tags, doc.sentence(k), &joins, &|_| false, &mut plain);
             features::extract_near_names(
                 words,
                 &tags,
-                &doc,
+                doc.sentence(k),
                 &joins,
                 &|k| memory.remembers(weights, k),
                 &mut with,
@@ -263,7 +264,8 @@ mod tests {
         let mut f = Features::default();
         let words = &sentences[0];
         let tags = gazetteer_tags(&lexicon, words);
-        features::extract_near_names(words, &tags, &doc, &joins, &|k| memory.remembers(&other, k), &mut f);
+        let remembered = |k| memory.remembers(&other, k);
+        features::extract_near_names(words, &tags, doc.sentence(0), &joins, &remembered, &mut f);
         assert!((0..f.len()).all(|i| !f.is_scored(i) || f.own(i).1 > 0));
     }
 }

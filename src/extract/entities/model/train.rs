@@ -79,9 +79,9 @@ pub fn featurise(
         let words: Vec<Vec<&str>> =
             doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
         let context = DocumentContext::new(&words);
-        for (sentence, words) in doc.sentences.iter().zip(&words) {
+        for (k, (sentence, words)) in doc.sentences.iter().zip(&words).enumerate() {
             let mut features = Features::default();
-            extract(words, &gazetteer(words), &context, &mut features);
+            extract(words, &gazetteer(words), context.sentence(k), &mut features);
             out.push((features, sentence.spans.clone()));
         }
     }

@@ -51,17 +51,27 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, back: &mut Vec<u8>, 
             *b = transition[l] + emission[l];
         }
     }
+    let outside = usize::from(OUTSIDE);
+    // Whether only Outside has a score so far: the token before was unscored.
+    let mut only_outside = emission[1] == f32::NEG_INFINITY;
     for i in 1..n {
         let mut next = [f32::NEG_INFINITY; COUNT];
         if emission[i * COUNT + 1] == f32::NEG_INFINITY {
             // An unscored token (OUTSIDE_ONLY): only Outside can win, so only its best
-            // predecessor matters.
-            let (from, top) = best_predecessor(&best, transition, usize::from(OUTSIDE));
-            back[i * COUNT + usize::from(OUTSIDE)] = from;
-            next[usize::from(OUTSIDE)] = top + emission[i * COUNT + usize::from(OUTSIDE)];
+            // predecessor matters; after another unscored token, that is Outside itself
+            // (the other labels' minus infinity never wins), as in most of a text's runs.
+            let (from, top) = if only_outside {
+                (OUTSIDE, best[outside] + transition[(outside + 1) * COUNT + outside])
+            } else {
+                best_predecessor(&best, transition, outside)
+            };
+            back[i * COUNT + outside] = from;
+            next[outside] = top + emission[i * COUNT + outside];
             best = next;
+            only_outside = true;
             continue;
         }
+        only_outside = false;
         let back: &mut [u8; COUNT] = (&mut back[i * COUNT..(i + 1) * COUNT]).try_into().expect("one row");
         let emission: &[f32; COUNT] = emission[i * COUNT..(i + 1) * COUNT].try_into().expect("one row");
         let (from, top) = from_closed.best(&best);
@@ -356,14 +366,18 @@ mod tests {
             ((state >> 40) as f32 / (1u64 << 24) as f32) * 8.0 - 4.0
         };
         let (mut back, mut labels) = (Vec::new(), Vec::new());
+        // Unscored tokens alone (every third), and in runs, the first token among them.
+        let patterns: [fn(usize) -> bool; 2] = [|i| i >= 2 && i % 3 == 2, |i| i % 7 < 4];
         for tokens in [1, 2, 3, 7, 25, 60] {
-            let transition: Vec<f32> = (0..TRANSITIONS).map(|_| random()).collect();
-            let mut emission: Vec<f32> = (0..tokens * COUNT).map(|_| random()).collect();
-            for i in (2..tokens).step_by(3) {
-                emission[i * COUNT..(i + 1) * COUNT].copy_from_slice(&OUTSIDE_ONLY);
+            for unscored in patterns {
+                let transition: Vec<f32> = (0..TRANSITIONS).map(|_| random()).collect();
+                let mut emission: Vec<f32> = (0..tokens * COUNT).map(|_| random()).collect();
+                for i in (0..tokens).filter(|&i| unscored(i)) {
+                    emission[i * COUNT..(i + 1) * COUNT].copy_from_slice(&OUTSIDE_ONLY);
+                }
+                viterbi(&emission, &Transitions::new(transition.clone()), &mut back, &mut labels);
+                assert_eq!(labels, plain_viterbi(&emission, &transition), "{tokens} tokens");
             }
-            viterbi(&emission, &Transitions::new(transition.clone()), &mut back, &mut labels);
-            assert_eq!(labels, plain_viterbi(&emission, &transition), "{tokens} tokens");
         }
     }
 }
