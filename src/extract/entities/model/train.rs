@@ -203,7 +203,7 @@ struct Perceptron {
     transition_sum: Vec<f64>,
     step: f64,
     scores: Vec<f32>,
-    back: Vec<u8>,
+    trail: Vec<f32>,
     predicted: Vec<u8>,
 }
 
@@ -216,7 +216,7 @@ impl Perceptron {
             transition_sum: vec![0.0; TRANSITIONS],
             step: 1.0,
             scores: Vec::new(),
-            back: Vec::new(),
+            trail: Vec::new(),
             predicted: Vec::new(),
         }
     }
@@ -233,7 +233,7 @@ impl Perceptron {
             self.scores.extend_from_slice(&row);
         }
         let transitions = Transitions::new(self.transition.clone());
-        viterbi(&self.scores, &transitions, &mut self.back, &mut self.predicted);
+        viterbi(&self.scores, &transitions, &mut self.trail, &mut self.predicted);
         let wrong = self.predicted != sentence.gold;
         if wrong {
             let predicted = std::mem::take(&mut self.predicted);

@@ -36,14 +36,20 @@ impl Transitions {
 /// only the transitions BILOU allows. Writes the best labels into `labels`. A row whose
 /// second score is minus infinity is an unscored token's ([`OUTSIDE_ONLY`]) and costs one
 /// label instead of all.
-pub fn viterbi(emission: &[f32], transitions: &Transitions, back: &mut Vec<u8>, labels: &mut Vec<u8>) {
+///
+/// The forward pass keeps each token's best scores in `trail` and no back pointers: only
+/// the label the path takes at each token needs its predecessor, and the backward pass finds
+/// it from the token before's scores, as the forward pass would have (the same sums, the
+/// first of equal ones winning). That is one label's predecessors a token instead of all
+/// seventeen's, and the forward pass takes maxima alone, which vectorise.
+pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>, labels: &mut Vec<u8>) {
     let n = emission.len() / COUNT;
     labels.clear();
     if n == 0 {
         return;
     }
-    back.clear();
-    back.resize(n * COUNT, 0);
+    trail.clear();
+    trail.reserve(n * COUNT);
     let Transitions { scores: transition, from_closed, from_open } = transitions;
     let mut best = [f32::NEG_INFINITY; COUNT];
     for (l, b) in best.iter_mut().enumerate() {
@@ -51,42 +57,34 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, back: &mut Vec<u8>, 
             *b = transition[l] + emission[l];
         }
     }
+    trail.extend_from_slice(&best);
     let outside = usize::from(OUTSIDE);
-    // Whether only Outside has a score so far: the token before was unscored.
-    let mut only_outside = emission[1] == f32::NEG_INFINITY;
+    let unscored = |i: usize| emission[i * COUNT + 1] == f32::NEG_INFINITY;
     for i in 1..n {
         let mut next = [f32::NEG_INFINITY; COUNT];
-        if emission[i * COUNT + 1] == f32::NEG_INFINITY {
+        let emission: &[f32; COUNT] = emission[i * COUNT..(i + 1) * COUNT].try_into().expect("one row");
+        if unscored(i) {
             // An unscored token (OUTSIDE_ONLY): only Outside can win, so only its best
             // predecessor matters; after another unscored token, that is Outside itself
             // (the other labels' minus infinity never wins), as in most of a text's runs.
-            let (from, top) = if only_outside {
-                (OUTSIDE, best[outside] + transition[(outside + 1) * COUNT + outside])
+            let top = if unscored(i - 1) {
+                best[outside] + transition[(outside + 1) * COUNT + outside]
             } else {
-                best_predecessor(&best, transition, outside)
+                best_predecessor(&best, transition, outside).1
             };
-            back[i * COUNT + outside] = from;
-            next[outside] = top + emission[i * COUNT + outside];
-            best = next;
-            only_outside = true;
-            continue;
-        }
-        only_outside = false;
-        let back: &mut [u8; COUNT] = (&mut back[i * COUNT..(i + 1) * COUNT]).try_into().expect("one row");
-        let emission: &[f32; COUNT] = emission[i * COUNT..(i + 1) * COUNT].try_into().expect("one row");
-        let (from, top) = from_closed.best(&best);
-        for (k, &l) in STARTING.iter().enumerate() {
-            let l = usize::from(l);
-            back[l] = CLOSED[from[k] as usize];
-            next[l] = top[k] + emission[l];
-        }
-        let (from, top) = from_open.best(&best);
-        for (k, &l) in CONTINUING.iter().enumerate() {
-            let l = usize::from(l);
-            back[l] = from[k];
-            next[l] = top[k] + emission[l];
+            next[outside] = top + emission[outside];
+        } else {
+            let top = from_closed.best(&best);
+            for (k, &l) in STARTING.iter().enumerate() {
+                next[usize::from(l)] = top[k] + emission[usize::from(l)];
+            }
+            let top = from_open.best(&best);
+            for (k, &l) in CONTINUING.iter().enumerate() {
+                next[usize::from(l)] = top[k] + emission[usize::from(l)];
+            }
         }
         best = next;
+        trail.extend_from_slice(&best);
     }
     let mut last = 0u8;
     let mut top = f32::NEG_INFINITY;
@@ -99,7 +97,13 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, back: &mut Vec<u8>, 
     labels.resize(n, 0);
     labels[n - 1] = last;
     for i in (1..n).rev() {
-        labels[i - 1] = back[i * COUNT + usize::from(labels[i])];
+        // An unscored token's only label is Outside.
+        labels[i - 1] = if unscored(i - 1) {
+            OUTSIDE
+        } else {
+            let before: &[f32; COUNT] = trail[(i - 1) * COUNT..i * COUNT].try_into().expect("one row");
+            best_predecessor(before, transition, usize::from(labels[i])).0
+        };
     }
 }
 
@@ -126,27 +130,19 @@ impl FromClosed {
         FromClosed { rows }
     }
 
-    /// For each starting label (lane `k` is `STARTING[k]`), the index in [`CLOSED`] of its
-    /// best predecessor given the scores so far, and that score with the transition; the
-    /// first of equal scores wins, as in [`best_predecessor`].
+    /// For each starting label (lane `k` is `STARTING[k]`), the best score of a predecessor
+    /// given the scores so far, with the transition.
     #[inline]
-    fn best(&self, best: &[f32; COUNT]) -> ([u32; LANES], [f32; LANES]) {
-        let mut top = [0f32; LANES];
-        let first = best[usize::from(CLOSED[0])];
-        for (t, into) in top.iter_mut().zip(&self.rows[0]) {
-            *t = first + into;
-        }
-        let mut from = [0u32; LANES];
-        for (j, row) in self.rows.iter().enumerate().skip(1) {
-            let score = best[usize::from(CLOSED[j])];
-            for k in 0..LANES {
-                let s = score + row[k];
-                let better = s > top[k];
-                top[k] = if better { s } else { top[k] };
-                from[k] = if better { j as u32 } else { from[k] };
+    fn best(&self, best: &[f32; COUNT]) -> [f32; LANES] {
+        let mut top = [f32::NEG_INFINITY; LANES];
+        for (row, &closed) in self.rows.iter().zip(&CLOSED) {
+            let score = best[usize::from(closed)];
+            for (t, into) in top.iter_mut().zip(row) {
+                let s = score + into;
+                *t = if s > *t { s } else { *t };
             }
         }
-        (from, top)
+        top
     }
 }
 
@@ -168,21 +164,15 @@ impl FromOpen {
         FromOpen { begin: into(&OPEN.0), inside: into(&OPEN.1) }
     }
 
-    /// For each continuing label, its best predecessor given the scores so far and that
-    /// score with the transition; Begin, listed first, wins a tie, as in [`best_predecessor`].
+    /// For each continuing label, the best score of its two predecessors given the scores so
+    /// far, with the transition.
     #[inline]
-    fn best(&self, best: &[f32; COUNT]) -> ([u8; CONTINUING.len()], [f32; CONTINUING.len()]) {
-        let mut from = [0u8; CONTINUING.len()];
-        let mut top = [0f32; CONTINUING.len()];
-        for k in 0..CONTINUING.len() {
-            let (b, i) = (OPEN.0[k], OPEN.1[k]);
-            let from_begin = best[usize::from(b)] + self.begin[k];
-            let from_inside = best[usize::from(i)] + self.inside[k];
-            let inside_wins = from_inside > from_begin;
-            top[k] = if inside_wins { from_inside } else { from_begin };
-            from[k] = if inside_wins { i } else { b };
-        }
-        (from, top)
+    fn best(&self, best: &[f32; COUNT]) -> [f32; CONTINUING.len()] {
+        std::array::from_fn(|k| {
+            let from_begin = best[usize::from(OPEN.0[k])] + self.begin[k];
+            let from_inside = best[usize::from(OPEN.1[k])] + self.inside[k];
+            if from_inside > from_begin { from_inside } else { from_begin }
+        })
     }
 }
 
@@ -365,7 +355,7 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((state >> 40) as f32 / (1u64 << 24) as f32) * 8.0 - 4.0
         };
-        let (mut back, mut labels) = (Vec::new(), Vec::new());
+        let (mut trail, mut labels) = (Vec::new(), Vec::new());
         // Unscored tokens alone (every third), and in runs, the first token among them.
         let patterns: [fn(usize) -> bool; 2] = [|i| i >= 2 && i % 3 == 2, |i| i % 7 < 4];
         for tokens in [1, 2, 3, 7, 25, 60] {
@@ -375,7 +365,7 @@ mod tests {
                 for i in (0..tokens).filter(|&i| unscored(i)) {
                     emission[i * COUNT..(i + 1) * COUNT].copy_from_slice(&OUTSIDE_ONLY);
                 }
-                viterbi(&emission, &Transitions::new(transition.clone()), &mut back, &mut labels);
+                viterbi(&emission, &Transitions::new(transition.clone()), &mut trail, &mut labels);
                 assert_eq!(labels, plain_viterbi(&emission, &transition), "{tokens} tokens");
             }
         }

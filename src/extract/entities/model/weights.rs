@@ -159,7 +159,7 @@ impl Weights {
             self.add_rows(context_ids, &mut scores);
             scratch.emission.extend_from_slice(&scores);
         }
-        viterbi(&scratch.emission, &self.transition, &mut scratch.back, labels);
+        viterbi(&scratch.emission, &self.transition, &mut scratch.trail, labels);
     }
 
     /// Adds the rows of `ids`, in their order, to `scores`.
@@ -325,7 +325,7 @@ impl OwnMemory {
 #[derive(Debug, Default)]
 pub struct Scratch {
     emission: Vec<f32>,
-    back: Vec<u8>,
+    trail: Vec<f32>,
 }
 
 impl Scratch {
