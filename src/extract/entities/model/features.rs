@@ -222,11 +222,14 @@ fn compute<S: AsRef<str>>(
     if out.words.len() < words.len() {
         out.words.resize_with(words.len(), Word::default);
     }
-    // Only the words a scored token's templates read: its own and those within reach.
+    // Only the words a scored token's templates read: its own, whole, and those within
+    // reach, as context.
     let n = words.len();
     for (i, (slot, w)) in out.words.iter_mut().zip(words).enumerate() {
-        if out.scored[i.saturating_sub(REACH)..(i + REACH + 1).min(n)].contains(&true) {
+        if out.scored[i] {
             slot.fill(w.as_ref());
+        } else if out.scored[i.saturating_sub(REACH)..(i + REACH + 1).min(n)].contains(&true) {
+            slot.fill_context(w.as_ref());
         }
     }
     for i in 0..words.len() {

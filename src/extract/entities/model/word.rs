@@ -17,6 +17,15 @@ pub(super) struct Word {
 
 impl Word {
     pub(super) fn fill(&mut self, word: &str) {
+        self.fill_context(word);
+        self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        self.word_hash = text_hash(word);
+    }
+
+    /// Only what the templates read of a neighbour (its lower-case form and shape), for a
+    /// word that is context to a scored token and not scored itself: `capitalised` and
+    /// `word_hash` are left as they were.
+    pub(super) fn fill_context(&mut self, word: &str) {
         self.lower.clear();
         self.shape.clear();
         if word.is_ascii() {
@@ -24,10 +33,8 @@ impl Word {
         } else {
             self.fill_unicode(word);
         }
-        self.capitalised = word.chars().next().is_some_and(char::is_uppercase);
         self.lower_hash = bytes_hash(&self.lower);
         self.shape_hash = bytes_hash(&self.shape);
-        self.word_hash = text_hash(word);
     }
 
     /// The common case, byte by byte.
