@@ -220,7 +220,8 @@ fn company_cue(lexicon: &Lexicon, tokens: &[Token], span: &Span, kind: Kind) -> 
 /// names joined by hyphens, flagged as adjectival like a demonym (CoNLL tags these compounds
 /// MISC). A hyphenated name the gazetteer knows whole ("Guinea-Bissau") is left alone.
 fn compound(lexicon: &Lexicon, token: &Token, out: &mut Vec<Mention>) {
-    if !token.text.contains('-') || token_known(lexicon, token.text).is_some() {
+    // A byte loop: most tokens are short, and `contains` calls memchr for each.
+    if !token.text.bytes().any(|b| b == b'-') || token_known(lexicon, token.text).is_some() {
         return;
     }
     let mut at = token.start;
