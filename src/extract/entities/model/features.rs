@@ -171,7 +171,7 @@ const REACH: usize = 2;
 /// unscored. A token is scored when it has a capital, a digit or a letter of a script without
 /// case, or is known to the gazetteer (an anchor), or when it is within [`REACH`] of an anchor
 /// and `joins` names ("of", "de", "&": words the training data has inside names). The rest,
-/// about 80% of news prose ("said", "the union", "shares fell"), are labelled Outside without
+/// about 70% of news prose ("said", "the union", "shares fell"), are labelled Outside without
 /// looking their features up, which is where the labeller spends its time. A token whose own
 /// features' key is `remembered` gets only its features of context (see [`Features::own`]).
 pub fn extract_near_names<S: AsRef<str>>(
