@@ -112,8 +112,8 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>
 const LANES: usize = 12;
 
 /// The transitions from each closed label into every starting label, one row per closed
-/// label with the starting labels across it, so that a token's best predecessors of all nine
-/// starting labels are found together, a row at a time, without a branch.
+/// label with the starting labels across it, so that the best predecessor scores of all nine
+/// starting labels are found together, a row at a time, as maxima without a branch.
 #[derive(Debug, Clone)]
 struct FromClosed {
     rows: [[f32; LANES]; CLOSED.len()],
@@ -228,7 +228,9 @@ const fn closed_labels<const N: usize>() -> [u8; N] {
     out
 }
 
-/// The predecessor of label `l` with the best score so far, and that score.
+/// The predecessor of label `l` with the best score so far, and that score; of equal scores
+/// the first listed wins, which the backward pass of [`viterbi`] relies on to find the path
+/// the forward pass scored.
 #[inline]
 fn best_predecessor(best: &[f32; COUNT], transition: &[f32], l: usize) -> (u8, f32) {
     let (predecessors, count) = &PREDECESSORS[l];
