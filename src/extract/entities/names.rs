@@ -16,6 +16,9 @@ pub struct NameMatcher {
     /// One bit for each pair of bytes a name starts with (a name of one byte, with any next
     /// byte; 0 stands for the end of the text).
     starts: Box<[u64; 1024]>,
+    /// Whether a name starts with each byte: most bytes of prose (lower-case letters, spaces)
+    /// are told apart by this table alone, before the pair is looked up.
+    firsts: [bool; 256],
 }
 
 impl NameMatcher {
@@ -25,18 +28,20 @@ impl NameMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(names.iter().map(AsRef::<str>::as_ref))?;
         let mut starts = Box::new([0u64; 1024]);
+        let mut firsts = [false; 256];
         for name in names {
             let (first, seconds) = match name.as_ref().as_bytes() {
                 [] => continue,
                 [first] => (*first, 0..=255),
                 [first, second, ..] => (*first, *second..=*second),
             };
+            firsts[usize::from(first)] = true;
             for second in seconds {
                 let pair = pair(first, second);
                 starts[pair / 64] |= 1 << (pair % 64);
             }
         }
-        Ok(NameMatcher { automaton, starts })
+        Ok(NameMatcher { automaton, starts, firsts })
     }
 
     /// The leftmost-longest matches in `text`, not overlapping: (start, end, pattern). The
@@ -46,7 +51,7 @@ impl NameMatcher {
         let bytes = text.as_bytes();
         let mut at = 0;
         std::iter::from_fn(move || {
-            while let Some(start) = (at..bytes.len()).find(|&i| self.could_start(bytes, i)) {
+            while let Some(start) = self.next_start(bytes, at) {
                 match self.longest_at(bytes, start) {
                     Some((end, pattern)) => {
                         at = end;
@@ -86,6 +91,19 @@ impl NameMatcher {
             }
         }
         found.filter(|(end, _)| *end > start)
+    }
+
+    /// The first place from `from` on where a name could start.
+    fn next_start(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        while let Some(skipped) = bytes.get(at..)?.iter().position(|&b| self.firsts[usize::from(b)]) {
+            at += skipped;
+            if self.could_start(bytes, at) {
+                return Some(at);
+            }
+            at += 1;
+        }
+        None
     }
 
     /// Whether a name could start at `bytes[i]`, by that byte and the next.
