@@ -72,7 +72,7 @@ tantivy="$tools/bin/tantivy"
 
 # The peers read docs.jsonl, which this script writes moments before them: the corpus's files
 # are read once first too, so that no indexer's figure is the disk's. On this machine's virtual
-# disk, 200,000 files of the scale corpus read cold cost newsdex without entities 38% more
+# disk, 200,000 files of the scale corpus read cold cost newsdex without entities 39% more
 # time than read from the page cache (37.9 s against 27.3, two runs each).
 warm_started=$(date +%s)
 find "$corpus" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
