@@ -53,6 +53,11 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
 
+    /// Something newsdex relies on of itself did not hold: a bug, stopped before it could
+    /// write a wrong index.
+    #[error("internal error (please report it): {0}")]
+    Internal(String),
+
     /// A failure inside the index engine.
     #[error("index engine: {0}")]
     Engine(#[from] tantivy::TantivyError),

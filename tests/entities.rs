@@ -244,6 +244,37 @@ fn indexing_without_entities_leaves_facets_empty() {
     assert_eq!(facet_map(&env, &["--by", "source"])["Cedar Post"], 12);
 }
 
+/// A copy of a text the run has indexed is not extracted again: it keeps the article's
+/// entities, even when it becomes the shown copy. A copy spaced otherwise is extracted (its
+/// sentences may differ). One thread, so that each file is in before the next is read.
+#[test]
+fn a_copy_of_an_indexed_text_keeps_its_entities_without_a_second_extraction() {
+    let env = Env::new();
+    let record =
+        |url: &str, body: &str| serde_json::json!({"url": url, "title": "Talks", "body": body}).to_string();
+    let body = "John Kerry met Sergei Lavrov in Geneva on Monday. Kerry said the talks would go on.";
+    env.write("a.json", record("https://example.org/z", body));
+    env.write("b.json", record("https://example.org/a", body));
+    env.write("c.json", record("https://example.org/m", &body.replace(". ", ".\n")));
+    env.index(&env.corpus(), &["--threads", "1"]);
+    let stats: Value = serde_json::from_str(&env.run(&["stats", "--format", "json"]).stdout).unwrap();
+    let summary = &stats["last_run"]["summary"];
+    assert_eq!((&summary["duplicates"], &summary["extraction_spared"]), (&2.into(), &1.into()), "{summary}");
+    let hits = env.search(&["--person", "John Kerry", "--fields", "id,entities"]).jsonl();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["id"], "https://example.org/a", "the copy read last, with the smallest id, is shown");
+    let entities: Vec<(String, u64)> = hits[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap().to_string(), e["mentions"].as_u64().unwrap()))
+        .collect();
+    for (name, mentions) in [("John Kerry", 2), ("Sergei Lavrov", 1), ("Geneva", 1)] {
+        assert!(entities.contains(&(name.to_string(), mentions)), "{name}: {entities:?}");
+    }
+    assert_eq!(facet_map(&env, &["--by", "person"])["John Kerry"], 1);
+}
+
 #[test]
 fn eval_ner_scores_a_conll_file_as_table_and_json() {
     let env = Env::new();

@@ -5,7 +5,7 @@ pub mod boilerplate;
 pub mod dates;
 pub mod sources;
 
-use crate::article::{Article, Origin, Publication, content_hash};
+use crate::article::{Article, ExactText, Origin, Publication, content_hash};
 use crate::corpus::{CorpusFile, Format, RawArticle};
 pub use sources::SourceRules;
 
@@ -59,6 +59,19 @@ pub struct Normalised {
 impl Normaliser {
     /// Resolves id, date, source and counts for one raw article read from `file`.
     pub fn normalise(&self, raw: RawArticle, file: &CorpusFile, format: Format) -> Normalised {
+        self.normalise_unless_held(raw, file, format, &|_| false)
+    }
+
+    /// Normalises `raw`, but leaves its entities unextracted when `held` says the index
+    /// already has its very title and body: the index keeps that article's, which are the
+    /// same. Exact copies are common in collections from many outlets.
+    pub fn normalise_unless_held(
+        &self,
+        raw: RawArticle,
+        file: &CorpusFile,
+        format: Format,
+        held: &dyn Fn(ExactText) -> bool,
+    ) -> Normalised {
         let mut remarks = Vec::new();
         let path = file.path.to_string_lossy().into_owned();
         let url = raw.url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
@@ -72,14 +85,19 @@ impl Normaliser {
         let title = raw.title.trim().to_string();
         let (body, furniture) = self.boilerplate.split(source.as_deref(), &raw.body);
         let (sketch, word_count) = neardup::sketch_and_word_count(&[&title, &body]);
+        let content_hash = content_hash(&title, &body);
+        let spared =
+            self.extractor.is_some() && ExactText::of(&content_hash, &title, &body).is_some_and(held);
         let entities = match &self.extractor {
-            Some(extractor) => extractor.extract(&title, &without_dateline_tag(&self.rules, &body)),
-            None => Vec::new(),
+            Some(extractor) if !spared => {
+                extractor.extract(&title, &without_dateline_tag(&self.rules, &body))
+            }
+            _ => Vec::new(),
         };
         Normalised {
             article: Article {
                 word_count,
-                content_hash: content_hash(&title, &body),
+                content_hash,
                 publication: Publication {
                     id,
                     path,
@@ -99,6 +117,7 @@ impl Normaliser {
                 title,
                 body,
                 entities,
+                entities_not_extracted: spared,
                 furniture,
             },
             remarks,

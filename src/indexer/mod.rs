@@ -248,7 +248,9 @@ fn index_file(
     let mut articles = Vec::with_capacity(read.articles.len());
     let mut lacking: Vec<(String, bool, bool)> = Vec::new();
     for raw in read.articles {
-        let normalised = job.normaliser.normalise(raw, file, format);
+        let held = |key| sink.holds_text(key);
+        let normalised = job.normaliser.normalise_unless_held(raw, file, format, &held);
+        summary.extraction_spared += u64::from(normalised.article.entities_not_extracted);
         for remark in &normalised.remarks {
             reporter.warn(&format!("{shown}: {remark}"));
         }

@@ -12,6 +12,10 @@ pub struct Summary {
     pub articles: u64,
     /// Articles left out as exact duplicates of an indexed one.
     pub duplicates: u64,
+    /// Of those, the ones whose entities were not extracted: the index already held their
+    /// very text, and its entities. Recorded for `newsdex stats`, not printed: it depends on
+    /// which copy was read first, which with several threads can vary from run to run.
+    pub extraction_spared: u64,
     /// Records inside files that were reported and left out (a broken JSON line).
     pub records_rejected: u64,
     /// Files left out, by reason.
@@ -57,6 +61,7 @@ impl Summary {
         self.files += other.files;
         self.articles += other.articles;
         self.duplicates += other.duplicates;
+        self.extraction_spared += other.extraction_spared;
         self.records_rejected += other.records_rejected;
         self.undated += other.undated;
         self.sourceless += other.sourceless;

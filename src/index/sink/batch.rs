@@ -12,7 +12,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::unwritten::WINDOW;
 use super::{FileOutcome, State};
 use crate::article::Article;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::neardup::SAME_STORY;
 use crate::index::Fields;
 use crate::index::document::{from_document, to_document};
@@ -64,6 +64,13 @@ impl Batch<'_> {
             outcome.duplicates.push((new_id, shown));
             outcome.indexed += 1;
             return self.write(existing, Some(&old_id));
+        }
+        if article.entities_not_extracted {
+            // `ArticleSink::holds_text` said the index had this text: it must still.
+            return Err(Error::Internal(format!(
+                "{}: its text was held by the index when read, and is not now",
+                article.publication.id
+            )));
         }
         if self.id_taken(&article.publication.id, &content)? {
             let renamed = format!("{}#{}", article.publication.id, &content[..12]);

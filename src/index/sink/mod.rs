@@ -12,13 +12,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 
+use rustc_hash::FxHashSet;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use super::manifest::{FileRecord, Manifest, Payload};
 use super::run_memory::RunMemory;
 use super::sketch_journal::SketchJournal;
 use super::{Fields, NewsIndex};
-use crate::article::Article;
+use crate::article::{Article, ExactText};
 use crate::error::Result;
 
 mod batch;
@@ -84,6 +85,11 @@ struct State {
 /// are kept in filters of a fixed size).
 pub const RUN_MEMORY_LIMIT: usize = 1_000_000;
 
+/// Texts a run remembers having added ([`ArticleSink::holds_text`]): 32 bytes each, some 40 MB
+/// at most. Past it, later copies of texts not remembered are extracted again, as a copy of a
+/// text committed before the run always is.
+pub const HELD_TEXTS_LIMIT: usize = 1_000_000;
+
 /// Writes files' articles into an index, from many threads.
 pub struct ArticleSink {
     writer: RwLock<IndexWriter<TantivyDocument>>,
@@ -96,6 +102,9 @@ pub struct ArticleSink {
     commit_every: u64,
     /// Set while a commit is under way.
     committing: AtomicBool,
+    /// The texts files of this run have added, apart from `state` so that a parsing thread can
+    /// ask while a commit holds it.
+    held: Mutex<FxHashSet<ExactText>>,
 }
 
 impl ArticleSink {
@@ -140,6 +149,7 @@ impl ArticleSink {
             manifest: Mutex::new(manifest),
             commit_every: commit_every.max(1),
             committing: AtomicBool::new(false),
+            held: Mutex::new(FxHashSet::default()),
         })
     }
 
@@ -170,12 +180,26 @@ impl ArticleSink {
         let mut outcome = FileOutcome::default();
         Batch { fields: &self.fields, writer: &writer, state: &mut state }
             .detach_path(path, before_the_run)?;
+        let keys: Vec<ExactText> =
+            articles.iter().filter_map(|a| ExactText::of(&a.content_hash, &a.title, &a.body)).collect();
         for article in articles {
             Batch { fields: &self.fields, writer: &writer, state: &mut state }.add(article, &mut outcome)?;
         }
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let room = HELD_TEXTS_LIMIT.saturating_sub(held.len());
+        held.extend(keys.into_iter().take(room));
+        drop(held);
         self.manifest().stage(path.to_string(), record);
         state.since_commit += outcome.indexed + 1;
         Ok(outcome)
+    }
+
+    /// Whether a file of this run added an article with this very title and body, which the
+    /// index then holds until the run ends: a path is put once a run, so nothing but
+    /// `--prune`, after the parsing, takes that publication away. A parsing thread asks
+    /// before extracting the entities of a text.
+    pub fn holds_text(&self, key: ExactText) -> bool {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).contains(&key)
     }
 
     /// Records a file whose bytes did not change although its modification time did.
