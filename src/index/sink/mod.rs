@@ -85,8 +85,8 @@ struct State {
 /// are kept in filters of a fixed size).
 pub const RUN_MEMORY_LIMIT: usize = 1_000_000;
 
-/// Texts a run remembers having added ([`ArticleSink::holds_text`]): 32 bytes each, some 40 MB
-/// at most. Past it, later copies of texts not remembered are extracted again, as a copy of a
+/// Texts a run remembers having added ([`ArticleSink::holds_text`]): 16 bytes each and a byte
+/// of the table's, some 36 MB at most. Past it, later copies of texts not remembered are extracted again, as a copy of a
 /// text committed before the run always is.
 pub const HELD_TEXTS_LIMIT: usize = 1_000_000;
 
