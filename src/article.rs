@@ -129,6 +129,9 @@ pub struct Article {
     /// Whether extraction was spared because the index already held this very title and
     /// body ([`ExactText`]): its entities are that article's, and `entities` is empty.
     pub entities_not_extracted: bool,
+    /// The text's identity, when entities are extracted: the sink remembers it, so that later
+    /// copies need not be (`None` without entities, and for an article read from the index).
+    pub exact_text: Option<ExactText>,
     /// Lines of the text that are the outlet's furniture, not the story (kept, not searched).
     pub furniture: Vec<String>,
     /// MinHash sketch of the text, to find near duplicates (`None` for very short texts).
@@ -207,7 +210,7 @@ pub fn content_hash(title: &str, body: &str) -> String {
 /// one identity give the same entities, so a copy of a text already indexed need not be
 /// extracted again. 64 bits of the content hash tell texts apart; a 64-bit hash of the exact
 /// bytes tells apart the spacings of one text, a pass at a fraction of BLAKE3's cost. 16 bytes,
-/// so that a run can remember a million texts in some 36 MB.
+/// so that a run can remember many (see `HELD_TEXTS_LIMIT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExactText {
     content: u64,
@@ -345,6 +348,7 @@ mod tests {
             content_hash: content_hash("T", "B"),
             entities: Vec::new(),
             entities_not_extracted: false,
+            exact_text: None,
             furniture: Vec::new(),
             sketch: None,
             story: String::new(),

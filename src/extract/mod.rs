@@ -86,8 +86,8 @@ impl Normaliser {
         let (body, furniture) = self.boilerplate.split(source.as_deref(), &raw.body);
         let (sketch, word_count) = neardup::sketch_and_word_count(&[&title, &body]);
         let content_hash = content_hash(&title, &body);
-        let spared =
-            self.extractor.is_some() && ExactText::of(&content_hash, &title, &body).is_some_and(held);
+        let exact_text = self.extractor.as_ref().and_then(|_| ExactText::of(&content_hash, &title, &body));
+        let spared = exact_text.is_some_and(held);
         let entities = match &self.extractor {
             Some(extractor) if !spared => {
                 extractor.extract(&title, &without_dateline_tag(&self.rules, &body))
@@ -118,6 +118,7 @@ impl Normaliser {
                 body,
                 entities,
                 entities_not_extracted: spared,
+                exact_text,
                 furniture,
             },
             remarks,

@@ -77,6 +77,7 @@ pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Option<Article> 
         content_hash: text(fields.content_hash)?,
         entities: text(fields.entities).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
         entities_not_extracted: false,
+        exact_text: None,
         furniture: doc.get_all(fields.furniture).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         // Not in the index: a new text's sketch goes to the sketch journal, and an article
         // read back is only ever written again under the story it has.
@@ -163,6 +164,7 @@ mod tests {
                 mentions: 1,
             }],
             entities_not_extracted: false,
+            exact_text: None,
             furniture: vec!["Sign up for our newsletter".into()],
             sketch: None,
             story: "https://x.example/a".into(),

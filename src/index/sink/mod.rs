@@ -182,8 +182,7 @@ impl ArticleSink {
         let mut outcome = FileOutcome::default();
         Batch { fields: &self.fields, writer: &writer, state: &mut state }
             .detach_path(path, before_the_run)?;
-        let keys: Vec<ExactText> =
-            articles.iter().filter_map(|a| ExactText::of(&a.content_hash, &a.title, &a.body)).collect();
+        let keys: Vec<ExactText> = articles.iter().filter_map(|a| a.exact_text).collect();
         for article in articles {
             Batch { fields: &self.fields, writer: &writer, state: &mut state }.add(article, &mut outcome)?;
         }
