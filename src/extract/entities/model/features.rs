@@ -168,12 +168,16 @@ pub fn extract<S: AsRef<str>>(
 const REACH: usize = 2;
 
 /// Computes the features of the tokens that could be in a name, and marks the others
-/// unscored. A token is scored when it has a capital, a digit or a letter of a script without
-/// case, or is known to the gazetteer (an anchor), or when it is within [`REACH`] of an anchor
+/// unscored. A token is scored when it has a capital or a letter of a script without case, or
+/// is known to the gazetteer (an anchor); when it has a digit and stands next to an anchor
+/// ("Channel 4", "20th Century Fox", "S&P 500"); or when it is within [`REACH`] of an anchor
 /// and `joins` names ("of", "de", "&": words the training data has inside names). The rest,
-/// about 70% of news prose ("said", "the union", "shares fell"), are labelled Outside without
-/// looking their features up, which is where the labeller spends its time. A token whose own
-/// features' key is `remembered` gets only its features of context (see [`Features::own`]).
+/// about 70% of news prose ("said", "the union", "shares fell 3.5 percent"), are labelled
+/// Outside without looking their features up, which is where the labeller spends its time.
+/// Numbers away from any name are left out because CoNLL-2003's training data has 16 of its
+/// 18,287 numbers inside a name, and each of those next to a word with a capital. A token
+/// whose own features' key is `remembered` gets only its features of context (see
+/// [`Features::own`]).
 pub fn extract_near_names<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
@@ -184,11 +188,14 @@ pub fn extract_near_names<S: AsRef<str>>(
 ) {
     let n = words.len();
     out.anchors.clear();
-    out.anchors.extend(words.iter().zip(gazetteer).map(|(w, tag)| *tag != 0 || could_be_named(w.as_ref())));
+    out.anchors
+        .extend(words.iter().zip(gazetteer).map(|(w, tag)| *tag != 0 || could_anchor_name(w.as_ref())));
     out.scored.clear();
+    let anchors = &out.anchors;
     for (i, word) in words.iter().enumerate() {
-        let near = || out.anchors[i.saturating_sub(REACH)..(i + REACH + 1).min(n)].contains(&true);
-        out.scored.push(out.anchors[i] || near() && joins(word.as_ref()));
+        let word = word.as_ref();
+        let near = |reach: usize| anchors[i.saturating_sub(reach)..(i + reach + 1).min(n)].contains(&true);
+        out.scored.push(anchors[i] || has_digit(word) && near(1) || near(REACH) && joins(word));
     }
     compute(words, gazetteer, context, remembered, out);
 }
@@ -197,15 +204,31 @@ pub fn extract_near_names<S: AsRef<str>>(
 /// letter of a script without case. Read a byte at a time while the word is ASCII.
 #[inline]
 pub(super) fn could_be_named(word: &str) -> bool {
+    could_anchor_name(word) || has_digit(word)
+}
+
+/// Whether a word could be a name's anchor: it has a capital, or a letter of a script without
+/// case. Digits alone do not make one (see [`extract_near_names`]).
+#[inline]
+fn could_anchor_name(word: &str) -> bool {
     for (i, b) in word.bytes().enumerate() {
         if !b.is_ascii() {
-            return word[i..].chars().any(|c| c.is_alphanumeric() && !c.is_lowercase());
+            return word[i..].chars().any(|c| c.is_alphabetic() && !c.is_lowercase());
         }
-        if b.is_ascii_uppercase() || b.is_ascii_digit() {
+        if b.is_ascii_uppercase() {
             return true;
         }
     }
     false
+}
+
+/// Whether a word has a digit, of any script.
+#[inline]
+fn has_digit(word: &str) -> bool {
+    match word.bytes().position(|b| !b.is_ascii()) {
+        None => word.bytes().any(|b| b.is_ascii_digit()),
+        Some(_) => word.chars().any(|c| c.is_numeric()),
+    }
 }
 
 fn compute<S: AsRef<str>>(
@@ -395,7 +418,9 @@ mod tests {
         tags[10] = 5; // a lower-case word the gazetteer knows: "by" is now within reach
         assert_eq!(scored(&words, &tags), [2, 3, 8, 10]);
         let others = ["talks", "in", "2016", "and", "a", "visit", "to", "北京", "."];
-        assert_eq!(scored(&others, &[0; 9]), [1, 2, 7]);
+        assert_eq!(scored(&others, &[0; 9]), [7], "a number is no anchor, so \"in\" joins nothing");
+        let numbers = ["Channel", "4", "said", "shares", "of", "20th", "Century", "Fox", "rose", "3.5", "%"];
+        assert_eq!(scored(&numbers, &[0; 11]), [0, 1, 4, 5, 6, 7], "numbers beside a capital are scored");
         let named = ["Bank", "of", "England", "and", "Diane", "von", "Furstenberg"];
         assert_eq!(scored(&named, &[0; 7]), [0, 1, 2, 4, 6], "von joins no name in this list");
         let doc = DocumentContext::new(&[&words[..]]);
