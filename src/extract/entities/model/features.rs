@@ -4,10 +4,7 @@
 //! word capitalised mid-sentence elsewhere is more likely one). Each feature is hashed to 64
 //! bits, so no feature string is ever allocated.
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
-
-use super::weights::Prehashed;
+pub use super::context::{DocumentContext, SentenceContext};
 use super::word::{MULTIPLY, Word, text_hash};
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
@@ -16,80 +13,6 @@ pub const TEMPLATE_VERSION: u32 = 2;
 /// The gazetteer's verdict on a token: `kind * 2 + 1` at the start of a known name,
 /// `kind * 2 + 2` inside one, 0 for none; kinds are person, organisation, place, demonym.
 pub type GazetteerTag = u8;
-
-/// What the whole document says about its words.
-#[derive(Debug, Default)]
-pub struct DocumentContext {
-    lowercase: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    capitalised_inside: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    /// Whether each sentence is written in capitals, found while reading the document so that
-    /// the features need not look again.
-    shouting: Vec<bool>,
-}
-
-/// What the features know of one sentence beyond its words: what its document says, and
-/// whether it is written in capitals.
-#[derive(Debug, Clone, Copy)]
-pub struct SentenceContext<'a> {
-    doc: &'a DocumentContext,
-    shouting: bool,
-}
-
-impl DocumentContext {
-    /// Collects the document's word usage from its sentences.
-    pub fn new<W: AsRef<[S]>, S: AsRef<str>>(sentences: &[W]) -> Self {
-        // Sized for the document up front (about half its words are in lower case, fewer
-        // capitalised inside a sentence): growing the sets rehashed them several times.
-        let words: usize = sentences.iter().map(|s| s.as_ref().len()).sum();
-        let mut context = DocumentContext {
-            lowercase: HashSet::with_capacity_and_hasher(words / 2, Default::default()),
-            capitalised_inside: HashSet::with_capacity_and_hasher(words / 8, Default::default()),
-            shouting: Vec::with_capacity(sentences.len()),
-        };
-        let mut form = Word::default();
-        for words in sentences {
-            let words = words.as_ref();
-            let shouting = is_shouting(words);
-            context.shouting.push(shouting);
-            for (i, word) in words.iter().enumerate() {
-                let word = word.as_ref();
-                let Some(first) = word.chars().next() else { continue };
-                if first.is_lowercase() {
-                    let lower_hash =
-                        if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_punctuation()) {
-                            text_hash(word) // already its own lower-case form
-                        } else {
-                            form.fill(word);
-                            form.lower_hash
-                        };
-                    context.lowercase.insert(lower_hash);
-                } else if first.is_uppercase() && i > 0 && !shouting {
-                    context.capitalised_inside.insert(text_hash(word));
-                }
-            }
-        }
-        context
-    }
-
-    /// The context of the document's sentence `index` (in the order given to `new`).
-    pub fn sentence(&self, index: usize) -> SentenceContext<'_> {
-        SentenceContext { doc: self, shouting: self.shouting.get(index).copied().unwrap_or(false) }
-    }
-}
-
-/// Whether a sentence is written in capitals (a wire headline): case says nothing there.
-fn is_shouting<S: AsRef<str>>(words: &[S]) -> bool {
-    let (mut upper, mut lower) = (0, 0);
-    for w in words {
-        let w = w.as_ref();
-        if w.chars().any(char::is_lowercase) {
-            lower += 1;
-        } else if w.chars().any(char::is_uppercase) {
-            upper += 1;
-        }
-    }
-    upper >= 2 && upper > lower
-}
 
 /// The hashed features of one sentence, token by token.
 #[derive(Debug, Default)]
@@ -290,7 +213,7 @@ fn token<S: AsRef<str>>(
     let me = &w[i];
     let (me_lower, me_shape) = (me.lower_hash, me.shape_hash);
     let initial = u64::from(i == 0);
-    let case = u64::from(context.shouting);
+    let case = u64::from(context.is_shouting());
     let ids = &mut out.ids;
     // Templates 0 to 12 look at the token alone: they lead, so that their scores summed
     // first are the same sum whether remembered or not.
@@ -328,8 +251,7 @@ fn token<S: AsRef<str>>(
     ids.push(combine(26, &[gaz(0), me_shape]));
     ids.push(combine(27, &[me_lower, case]));
     if me.capitalised {
-        let seen_lower = context.doc.lowercase.contains(&me_lower);
-        let seen_inside = context.doc.capitalised_inside.contains(&me.word_hash);
+        let (seen_lower, seen_inside) = context.seen(me_lower, me.word_hash);
         ids.push(combine(28, &[u64::from(seen_lower), u64::from(seen_inside), initial]));
     }
     let length = match word.chars().count() {
@@ -343,20 +265,6 @@ fn token<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_sentence_in_capitals_is_shouting_whatever_its_script() {
-        let shouting: [&[&str]; 4] = [
-            &["KERRY", "MEETS", "LAVROV", "in", "GENEVA", "-", "2016"],
-            &["ÉTAT", "GENÈVE", "talks"],
-            &["U.S.", "AND", "RUSSIA", "agree"],
-            &["SYRIA", "SEIGE", "Aleppo"],
-        ];
-        let calm: [&[&str]; 4] =
-            [&["Kerry", "meets", "Lavrov"], &["état", "GENÈVE"], &["UN", "says", "no"], &["2016", "-"]];
-        assert!(shouting.iter().all(|w| is_shouting(w)), "{shouting:?}");
-        assert!(calm.iter().all(|w| !is_shouting(w)), "{calm:?}");
-    }
 
     #[test]
     fn could_be_named_reads_ascii_by_bytes_as_it_reads_other_scripts_by_characters() {
