@@ -63,7 +63,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitStatus> {
     );
     let options = TrainOptions { epochs: args.epochs, seed: args.seed, min_count: args.min_count };
     let (weights, reports) = train::train(&train_data, dev_data.as_deref(), &options, print_epoch);
-    let weights = weights.with_joiners(train::words_inside_names(&train_docs));
+    let weights = weights
+        .with_joiners(train::words_inside_names(&train_docs))
+        .with_never_named(train::words_never_in_names(&train_docs));
     let best = reports
         .iter()
         .filter_map(|r| r.dev.map(|d| (r.epoch, d[3].f1())))
@@ -74,10 +76,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitStatus> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     let labeller = Labeller::new(weights);
     eprintln!(
-        "wrote {}: {} features, {} words that join names, {} bytes{}, in {:.1} s",
+        "wrote {}: {} features, {} words that join names, {} never named, {} bytes{}, in {:.1} s",
         args.out.display(),
         labeller.weights().features(),
         labeller.weights().joiners().count(),
+        labeller.weights().never_named_words().count(),
         bytes.len(),
         best.map(|(e, f)| format!(", epoch {e} kept (dev micro F1 {f:.4})")).unwrap_or_default(),
         started.elapsed().as_secs_f64()

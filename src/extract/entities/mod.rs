@@ -16,8 +16,6 @@ mod tokens;
 pub use lexicon::{Known, Lexicon};
 pub use recognise::{Certainty, Mention};
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
@@ -182,8 +180,8 @@ impl Extractor {
 
 /// Surname to full name, from the article's people named with two words or more; a surname
 /// shared by two people resolves to neither.
-fn surname_index<'a>(mentions: impl Iterator<Item = &'a Mention>) -> HashMap<String, Option<String>> {
-    let mut index: HashMap<String, Option<String>> = HashMap::new();
+fn surname_index<'a>(mentions: impl Iterator<Item = &'a Mention>) -> FxHashMap<String, Option<String>> {
+    let mut index: FxHashMap<String, Option<String>> = FxHashMap::default();
     for m in mentions.filter(|m| m.kind == Kind::Person && m.certainty == Certainty::Sure && m.words >= 2) {
         let Some(last) = m.canonical.split_whitespace().last() else {
             continue;
@@ -204,7 +202,7 @@ fn surname_index<'a>(mentions: impl Iterator<Item = &'a Mention>) -> HashMap<Str
 }
 
 /// Resolves a one-word person mention to a full name; drops candidates nothing confirms.
-fn resolve(mention: &mut Mention, surnames: &HashMap<String, Option<String>>) -> bool {
+fn resolve(mention: &mut Mention, surnames: &FxHashMap<String, Option<String>>) -> bool {
     if mention.kind != Kind::Person || mention.words != 1 {
         return mention.certainty == Certainty::Sure;
     }

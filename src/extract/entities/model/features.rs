@@ -98,21 +98,25 @@ const REACH: usize = 2;
 /// about 70% of news prose ("said", "the union", "shares fell 3.5 percent"), are labelled
 /// Outside without looking their features up, which is where the labeller spends its time.
 /// Numbers away from any name are left out because CoNLL-2003's training data has 16 of its
-/// 18,287 numbers inside a name, and each of those next to a word with a capital. A token
-/// whose own features' key is `remembered` gets only its features of context (see
-/// [`Features::own`]).
+/// 18,287 numbers inside a name, and each of those next to a word with a capital. A sentence's
+/// first word is no anchor when it is `never_named` ("But", "Analysts": words the training data
+/// has often and never in a name), unless the gazetteer knows it. A token whose own features'
+/// key is `remembered` gets only its features of context (see [`Features::own`]).
 pub fn extract_near_names<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
     context: SentenceContext,
     joins: &dyn Fn(&str) -> bool,
+    never_named: &dyn Fn(&str) -> bool,
     remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
 ) {
     let n = words.len();
     out.anchors.clear();
-    out.anchors
-        .extend(words.iter().zip(gazetteer).map(|(w, tag)| *tag != 0 || could_anchor_name(w.as_ref())));
+    out.anchors.extend(words.iter().zip(gazetteer).enumerate().map(|(i, (w, tag))| {
+        let w = w.as_ref();
+        *tag != 0 || could_anchor_name(w) && !(i == 0 && never_named(w))
+    }));
     out.scored.clear();
     let anchors = &out.anchors;
     for (i, word) in words.iter().enumerate() {
@@ -317,7 +321,7 @@ mod tests {
         let scored = |words: &[&str], tags: &[GazetteerTag]| {
             let doc = DocumentContext::new(&[words]);
             let mut f = Features::default();
-            extract_near_names(words, tags, doc.sentence(0), &joins, &|_| false, &mut f);
+            extract_near_names(words, tags, doc.sentence(0), &joins, &|_| false, &|_| false, &mut f);
             (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
         };
         // "in" joins names and is next to Geneva; "by" joins names but is out of reach.
@@ -329,11 +333,21 @@ mod tests {
         assert_eq!(scored(&others, &[0; 9]), [7], "a number is no anchor, so \"in\" joins nothing");
         let numbers = ["Channel", "4", "said", "shares", "of", "20th", "Century", "Fox", "rose", "3.5", "%"];
         assert_eq!(scored(&numbers, &[0; 11]), [0, 1, 4, 5, 6, 7], "numbers beside a capital are scored");
+        let opened = ["But", "Kerry", "said", "But", "Tuesday"];
+        let never_named = |w: &str| ["But", "Tuesday"].contains(&w);
+        let doc = DocumentContext::new(&[&opened[..]]);
+        let mut f = Features::default();
+        extract_near_names(&opened, &[0; 5], doc.sentence(0), &joins, &never_named, &|_| false, &mut f);
+        let scored_opened: Vec<usize> = (0..5).filter(|&i| f.is_scored(i)).collect();
+        assert_eq!(scored_opened, [1, 3, 4], "a word never named is left out only as the opener");
+        let known = [3, 0, 0, 0, 0];
+        extract_near_names(&opened, &known, doc.sentence(0), &joins, &never_named, &|_| false, &mut f);
+        assert!(f.is_scored(0), "unless the gazetteer knows it");
         let named = ["Bank", "of", "England", "and", "Diane", "von", "Furstenberg"];
         assert_eq!(scored(&named, &[0; 7]), [0, 1, 2, 4, 6], "von joins no name in this list");
         let doc = DocumentContext::new(&[&words[..]]);
         let mut f = Features::default();
-        extract_near_names(&words, &[0; 12], doc.sentence(0), &joins, &|_| false, &mut f);
+        extract_near_names(&words, &[0; 12], doc.sentence(0), &joins, &|_| false, &|_| false, &mut f);
         assert!(f.of(0).is_empty() && f.of(4).is_empty() && !f.of(3).is_empty());
         extract(&words, &[0; 12], doc.sentence(0), &mut f);
         assert!((0..12).all(|i| f.is_scored(i) && !f.of(i).is_empty()), "training scores all");

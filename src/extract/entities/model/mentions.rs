@@ -45,7 +45,7 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
 /// (by the gazetteer, its ticker or the model), so are the ones the model took for a person
 /// ("Fannie Mae ( FNM.N )" first, then "Fannie Mae said").
 fn one_kind_per_name(per_text: &mut [Vec<Mention>]) {
-    let organisations: std::collections::HashSet<String> =
+    let organisations: rustc_hash::FxHashSet<String> =
         per_text.iter().flatten().filter(|m| m.kind == Kind::Org).map(|m| m.canonical.clone()).collect();
     for m in per_text.iter_mut().flatten() {
         if m.kind == Kind::Person && organisations.contains(&m.canonical) {

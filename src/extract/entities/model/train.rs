@@ -100,6 +100,33 @@ pub fn words_inside_names(documents: &[Document]) -> BTreeSet<String> {
         .collect()
 }
 
+/// How often a capitalised word must be in the training data, never inside a name, to be one
+/// of the [`Weights::never_named`]: fewer sightings say too little (a name of the news may be
+/// a word CoNLL saw twice outside one).
+pub const NEVER_NAMED_MIN: usize = 5;
+
+/// The words with a capital that `documents` have at least [`NEVER_NAMED_MIN`] times and
+/// never inside a name of any type ("But", "Analysts", "Tuesday"; not "May", twice in one):
+/// the labeller leaves them unscored when they open a sentence (see
+/// [`Weights::never_named`]).
+pub fn words_never_in_names(documents: &[Document]) -> BTreeSet<String> {
+    let mut seen: HashMap<&str, (usize, bool)> = HashMap::new();
+    for sentence in documents.iter().flat_map(|d| &d.sentences) {
+        for (i, word) in sentence.words.iter().enumerate() {
+            if word.chars().any(char::is_uppercase) {
+                let inside = sentence.spans.iter().any(|span| (span.start..span.end).contains(&i));
+                let (count, named) = seen.entry(word.as_str()).or_default();
+                *count += 1;
+                *named |= inside;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (count, named))| *count >= NEVER_NAMED_MIN && !named)
+        .map(|(word, _)| word.to_string())
+        .collect()
+}
+
 /// Trains on `train`, choosing the epoch by `dev` when given; calls `report` after each epoch.
 pub fn train(
     train: &[(Features, Vec<Span>)],
@@ -300,5 +327,27 @@ mod tests {
         let documents = conll::parse(data).unwrap();
         let words: Vec<String> = words_inside_names(&documents).into_iter().collect();
         assert_eq!(words, ["&", "of", "van"], "G7 has a digit; said, and, the are outside names");
+    }
+
+    #[test]
+    fn the_words_never_named_are_frequent_capitalised_words_outside_every_name() {
+        let sentence =
+            |opener: &str, tag: &str| format!("{opener} X X {tag}\nKerry X X I-PER\nsaid X X O\n\n");
+        let mut data = String::new();
+        for _ in 0..NEVER_NAMED_MIN {
+            data += &sentence("But", "O");
+            data += &sentence("May", "O");
+        }
+        data += &sentence("May", "I-PER");
+        for _ in 1..NEVER_NAMED_MIN {
+            data += &sentence("Despite", "O");
+        }
+        let documents = conll::parse(&data).unwrap();
+        let words: Vec<String> = words_never_in_names(&documents).into_iter().collect();
+        assert_eq!(
+            words,
+            ["But"],
+            "May is once in a name, Despite too rare, Kerry a name, said not capitalised"
+        );
     }
 }

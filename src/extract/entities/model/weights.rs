@@ -4,7 +4,8 @@
 //!
 //! On disk (gzip, little-endian): magic, format and feature-template versions, the label
 //! count, the transition scores, then each feature row as its hash, a bit mask of the labels
-//! it scores and those scores; then the [`Weights::joins_names`] words, each as its length
+//! it scores and those scores; then the [`Weights::joins_names`] words and (from format 3 on)
+//! the [`Weights::never_named`] words, each list as its length and each word as its length
 //! and its UTF-8 bytes. Zero scores are not written; rows and words are sorted, so the same
 //! weights always make the same bytes.
 
@@ -19,7 +20,9 @@ use super::viterbi::{OUTSIDE_ONLY, Transitions, viterbi};
 use super::word::text_hash;
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
+/// The format before the words never named: still read, as a model without them.
+const FORMAT_WITHOUT_NEVER_NAMED: u32 = 2;
 
 /// Transition scores: row 0 is the start of a sentence, row `p + 1` follows label `p`.
 pub const TRANSITIONS: usize = (COUNT + 1) * COUNT;
@@ -55,6 +58,11 @@ pub struct Weights {
     joiners: HashSet<u64, BuildHasherDefault<Prehashed>>,
     /// The same words, for saving.
     joiner_words: BTreeSet<String>,
+    /// The capitalised words the training data has often and never inside a name ("But",
+    /// "Analysts", "Tuesday"), by [`text_hash`]: see [`Weights::never_named`].
+    never_named: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    /// The same words, for saving.
+    never_named_words: BTreeSet<String>,
     /// Names these weights for an [`OwnMemory`], which holds sums of their rows.
     identity: u64,
 }
@@ -64,6 +72,7 @@ impl PartialEq for Weights {
         self.rows == other.rows
             && self.transition.scores() == other.transition.scores()
             && self.joiner_words == other.joiner_words
+            && self.never_named_words == other.never_named_words
     }
 }
 
@@ -80,6 +89,8 @@ impl Weights {
             transition,
             joiners: HashSet::default(),
             joiner_words: BTreeSet::new(),
+            never_named: HashSet::default(),
+            never_named_words: BTreeSet::new(),
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
         }
     }
@@ -97,6 +108,28 @@ impl Weights {
     /// ("said", "union") are labelled Outside without being scored.
     pub fn joins_names(&self, word: &str) -> bool {
         self.joiners.contains(&text_hash(word))
+    }
+
+    /// These weights with `words` as the words never named (see [`Weights::never_named`]);
+    /// training finds them in its data.
+    pub fn with_never_named(mut self, words: impl IntoIterator<Item = String>) -> Self {
+        self.never_named_words = words.into_iter().collect();
+        self.never_named = self.never_named_words.iter().map(|w| text_hash(w)).collect();
+        self
+    }
+
+    /// Whether `word`, which has a capital, is one the training data has at least
+    /// [`NEVER_NAMED_MIN`](super::train::NEVER_NAMED_MIN) times and never inside a name ("But",
+    /// "Analysts", "Tuesday"). Such a word opening a sentence is labelled Outside without
+    /// being scored: on news, the model scoring it took the sentence's first name for one
+    /// with it ("Many Chrysler", "Despite Sony").
+    pub fn never_named(&self, word: &str) -> bool {
+        self.never_named.contains(&text_hash(word))
+    }
+
+    /// The words never named, in order.
+    pub fn never_named_words(&self) -> impl Iterator<Item = &str> {
+        self.never_named_words.iter().map(String::as_str)
     }
 
     /// The words that join names, in order.
@@ -191,10 +224,12 @@ impl Weights {
                 out.write_all(&s.to_le_bytes())?;
             }
         }
-        out.write_all(&(self.joiner_words.len() as u32).to_le_bytes())?;
-        for word in &self.joiner_words {
-            out.write_all(&(word.len() as u32).to_le_bytes())?;
-            out.write_all(word.as_bytes())?;
+        for words in [&self.joiner_words, &self.never_named_words] {
+            out.write_all(&(words.len() as u32).to_le_bytes())?;
+            for word in words {
+                out.write_all(&(word.len() as u32).to_le_bytes())?;
+                out.write_all(word.as_bytes())?;
+            }
         }
         out.finish()?.flush()
     }
@@ -210,7 +245,10 @@ impl Weights {
             return Err("not a newsdex NER model".into());
         }
         let (format, templates, count, rows) = (reader.u32()?, reader.u32()?, reader.u32()?, reader.u32()?);
-        if format != FORMAT || templates != TEMPLATE_VERSION || count as usize != COUNT {
+        if ![FORMAT, FORMAT_WITHOUT_NEVER_NAMED].contains(&format)
+            || templates != TEMPLATE_VERSION
+            || count as usize != COUNT
+        {
             return Err(format!(
                 "model format {format}, features {templates}, {count} labels; this newsdex reads format \
                  {FORMAT}, features {TEMPLATE_VERSION}, {COUNT} labels: retrain it with `newsdex train-ner`"
@@ -229,17 +267,12 @@ impl Weights {
             }
             table.push((hash, scores));
         }
-        let joiners = (0..reader.u32()?)
-            .map(|_| {
-                let len = reader.u32()? as usize;
-                String::from_utf8(reader.take(len)?.to_vec())
-                    .map_err(|_| "a joining word is not UTF-8".to_string())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let joiners = reader.words()?;
+        let never_named = if format == FORMAT { reader.words()? } else { Vec::new() };
         if reader.at != bytes.len() {
             return Err("trailing bytes after the model".into());
         }
-        Ok(Weights::new(table, transition).with_joiners(joiners))
+        Ok(Weights::new(table, transition).with_joiners(joiners).with_never_named(never_named))
     }
 }
 
@@ -249,6 +282,16 @@ struct Bytes<'a> {
 }
 
 impl<'a> Bytes<'a> {
+    /// A list of words: their number, then each one's length and UTF-8 bytes.
+    fn words(&mut self) -> Result<Vec<String>, String> {
+        (0..self.u32()?)
+            .map(|_| {
+                let len = self.u32()? as usize;
+                String::from_utf8(self.take(len)?.to_vec()).map_err(|_| "a word is not UTF-8".to_string())
+            })
+            .collect()
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let slice = self.bytes.get(self.at..self.at + n).ok_or("the model file is truncated")?;
         self.at += n;
@@ -347,11 +390,9 @@ mod tests {
         let mut row = [0f32; COUNT];
         row[4] = 2.25;
         row[0] = -0.5;
-        let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition).with_joiners([
-            "de".to_string(),
-            "&".to_string(),
-            "ül".to_string(),
-        ]);
+        let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition)
+            .with_joiners(["de".to_string(), "&".to_string(), "ül".to_string()])
+            .with_never_named(["But".to_string(), "Tuesday".to_string()]);
         let mut bytes = Vec::new();
         weights.save(&mut bytes).unwrap();
         let loaded = Weights::load(&bytes[..]).unwrap();
@@ -359,6 +400,26 @@ mod tests {
         assert_eq!(loaded.features(), 1);
         assert_eq!(loaded.joiners().collect::<Vec<_>>(), ["&", "de", "ül"]);
         assert!(loaded.joins_names("ül") && !loaded.joins_names("said"));
+        assert_eq!(loaded.never_named_words().collect::<Vec<_>>(), ["But", "Tuesday"]);
+        assert!(loaded.never_named("But") && !loaded.never_named("but") && !loaded.never_named("Kerry"));
         assert!(Weights::load(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn a_model_of_the_format_before_the_words_never_named_still_loads() {
+        let weights =
+            Weights::new([(42u64, [1.0; COUNT])], vec![0.0; TRANSITIONS]).with_joiners(["of".into()]);
+        let mut bytes = Vec::new();
+        weights.save(&mut bytes).unwrap();
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut plain).unwrap();
+        // Format 2: the same bytes, without the (empty) list of words never named at the end.
+        plain[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&FORMAT_WITHOUT_NEVER_NAMED.to_le_bytes());
+        plain.truncate(plain.len() - 4);
+        let mut old = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        old.write_all(&plain).unwrap();
+        let loaded = Weights::load(&old.finish().unwrap()[..]).unwrap();
+        assert_eq!(loaded, weights);
+        assert_eq!(loaded.never_named_words().count(), 0);
     }
 }
