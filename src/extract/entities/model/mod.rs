@@ -274,24 +274,11 @@ mod tests {
             let tags = gazetteer_tags(&lexicon, words);
             let (mut plain, mut with) = (Features::default(), Features::default());
             let never = |w: &str| weights.never_named(w);
-            features::extract_near_names(
-                words,
-                &tags,
-                doc.sentence(k),
-                &joins,
-                &never,
-                &|_| false,
-                &mut plain,
-            );
-            features::extract_near_names(
-                words,
-                &tags,
-                doc.sentence(k),
-                &joins,
-                &never,
-                &|k| memory.remembers(weights, k),
-                &mut with,
-            );
+            let compute = |remembered: &dyn Fn(u64) -> bool, out: &mut Features| {
+                features::extract_near_names(words, &tags, doc.sentence(k), &joins, &never, remembered, out);
+            };
+            compute(&|_| false, &mut plain);
+            compute(&|k| memory.remembers(weights, k), &mut with);
             remembered += (0..with.len()).filter(|&i| with.is_scored(i) && with.own(i).1 == 0).count();
             let (mut a, mut b) = (Scratch::default(), Scratch::default());
             let (mut labels_a, mut labels_b) = (Vec::new(), Vec::new());
