@@ -54,15 +54,11 @@ pub struct Weights {
     rows: Rows,
     transition: Transitions,
     /// The words without a capital or a digit that the training data has inside names ("of",
-    /// "de", "&"), by [`text_hash`]: of such words, only these are scored next to a name.
-    joiners: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    /// The same words, for saving.
-    joiner_words: BTreeSet<String>,
+    /// "de", "&"): of such words, only these are scored next to a name.
+    joiners: WordList,
     /// The capitalised words the training data has often and never inside a name ("But",
-    /// "Analysts", "Tuesday"), by [`text_hash`]: see [`Weights::never_named`].
-    never_named: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    /// The same words, for saving.
-    never_named_words: BTreeSet<String>,
+    /// "Analysts", "Tuesday"): see [`Weights::never_named`].
+    never_named: WordList,
     /// Names these weights for an [`OwnMemory`], which holds sums of their rows.
     identity: u64,
 }
@@ -71,8 +67,8 @@ impl PartialEq for Weights {
     fn eq(&self, other: &Self) -> bool {
         self.rows == other.rows
             && self.transition.scores() == other.transition.scores()
-            && self.joiner_words == other.joiner_words
-            && self.never_named_words == other.never_named_words
+            && self.joiners.words == other.joiners.words
+            && self.never_named.words == other.never_named.words
     }
 }
 
@@ -87,10 +83,8 @@ impl Weights {
         Weights {
             rows,
             transition,
-            joiners: HashSet::default(),
-            joiner_words: BTreeSet::new(),
-            never_named: HashSet::default(),
-            never_named_words: BTreeSet::new(),
+            joiners: WordList::default(),
+            never_named: WordList::default(),
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
         }
     }
@@ -98,8 +92,7 @@ impl Weights {
     /// These weights with `words` as the words that join names (see [`Weights::joins_names`]);
     /// training finds them in its data.
     pub fn with_joiners(mut self, words: impl IntoIterator<Item = String>) -> Self {
-        self.joiner_words = words.into_iter().collect();
-        self.joiners = self.joiner_words.iter().map(|w| text_hash(w)).collect();
+        self.joiners = WordList::new(words);
         self
     }
 
@@ -107,14 +100,13 @@ impl Weights {
     /// data ("of" in "Bank of England", "von", "&"). Words next to a name that never were
     /// ("said", "union") are labelled Outside without being scored.
     pub fn joins_names(&self, word: &str) -> bool {
-        self.joiners.contains(&text_hash(word))
+        self.joiners.contains(word)
     }
 
     /// These weights with `words` as the words never named (see [`Weights::never_named`]);
     /// training finds them in its data.
     pub fn with_never_named(mut self, words: impl IntoIterator<Item = String>) -> Self {
-        self.never_named_words = words.into_iter().collect();
-        self.never_named = self.never_named_words.iter().map(|w| text_hash(w)).collect();
+        self.never_named = WordList::new(words);
         self
     }
 
@@ -124,17 +116,17 @@ impl Weights {
     /// being scored: on news, the model scoring it took the sentence's first name for one
     /// with it ("Many Chrysler", "Despite Sony").
     pub fn never_named(&self, word: &str) -> bool {
-        self.never_named.contains(&text_hash(word))
+        self.never_named.contains(word)
     }
 
     /// The words never named, in order.
     pub fn never_named_words(&self) -> impl Iterator<Item = &str> {
-        self.never_named_words.iter().map(String::as_str)
+        self.never_named.words.iter().map(String::as_str)
     }
 
     /// The words that join names, in order.
     pub fn joiners(&self) -> impl Iterator<Item = &str> {
-        self.joiner_words.iter().map(String::as_str)
+        self.joiners.words.iter().map(String::as_str)
     }
 
     /// Number of feature rows.
@@ -224,7 +216,7 @@ impl Weights {
                 out.write_all(&s.to_le_bytes())?;
             }
         }
-        for words in [&self.joiner_words, &self.never_named_words] {
+        for words in [&self.joiners.words, &self.never_named.words] {
             out.write_all(&(words.len() as u32).to_le_bytes())?;
             for word in words {
                 out.write_all(&(word.len() as u32).to_le_bytes())?;
@@ -273,6 +265,25 @@ impl Weights {
             return Err("trailing bytes after the model".into());
         }
         Ok(Weights::new(table, transition).with_joiners(joiners).with_never_named(never_named))
+    }
+}
+
+/// Words the model keeps, in order for saving, and by [`text_hash`] for the lookups of every
+/// token.
+#[derive(Debug, Clone, Default)]
+struct WordList {
+    words: BTreeSet<String>,
+    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
+}
+
+impl WordList {
+    fn new(words: impl IntoIterator<Item = String>) -> Self {
+        let words: BTreeSet<String> = words.into_iter().collect();
+        WordList { hashes: words.iter().map(|w| text_hash(w)).collect(), words }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.hashes.contains(&text_hash(word))
     }
 }
 
