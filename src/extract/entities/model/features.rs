@@ -98,7 +98,7 @@ const REACH: usize = 2;
 /// about 70% of news prose ("said", "the union", "shares fell 3.5 percent"), are labelled
 /// Outside without looking their features up, which is where the labeller spends its time.
 /// Numbers away from any name are left out because CoNLL-2003's training data has 16 of its
-/// 18,287 numbers inside a name, and each of those next to a word with a capital. A sentence's
+/// 18,287 numbers inside a name, 15 of them next to a word with a capital. A sentence's
 /// first word is no anchor when it is `never_named` ("But", "Analysts": words the training data
 /// has often and never in a name), unless the gazetteer knows it. A token whose own features'
 /// key is `remembered` gets only its features of context (see [`Features::own`]).
