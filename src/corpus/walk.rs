@@ -79,7 +79,10 @@ pub fn walk<'a>(
 ) -> impl Iterator<Item = Result<CorpusFile, (PathBuf, String)>> + 'a {
     WalkDir::new(root)
         .follow_links(follow_links)
-        .sort_by_file_name()
+        // In file-name order, compared as whole paths: siblings share their folder's path, so
+        // the order is the same, and a byte comparison spares walkdir's `file_name()`, which
+        // parses each path from its end at every comparison (1% of a full indexing run).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(move |entry| {
             entry.depth() == 0 || !(is_hidden(entry.file_name()) || exclusions.excludes(root, entry.path()))
@@ -142,5 +145,20 @@ mod tests {
             modified_ns: 0,
         };
         assert_eq!(top.first_folder(), None);
+    }
+
+    #[test]
+    fn files_come_in_file_name_order_each_folder_where_its_name_sorts() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.txt", "a/z.txt", "a.txt", "a-b/x.txt", "ab.txt", "a/y/1.txt", "a/x.txt"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "text").unwrap();
+        }
+        let exclusions = Exclusions::new(&[]).unwrap();
+        let found: Vec<String> =
+            walk(dir.path(), false, &exclusions).map(|f| f.unwrap().relative()).collect();
+        // Byte order: "-" before "." before letters; a folder's files come where its name sorts.
+        assert_eq!(found, ["a/x.txt", "a/y/1.txt", "a/z.txt", "a-b/x.txt", "a.txt", "ab.txt", "b.txt"]);
     }
 }
