@@ -48,8 +48,9 @@ impl Features {
     }
 
     /// Token `i`'s own features, those that look at the token alone (its word, lower-case form,
-    /// affixes and shape, and whether it opens its sentence and that sentence is written in
-    /// capitals): a key naming them,
+    /// affixes, shape and length, whether it opens its sentence and that sentence is written in
+    /// capitals, its gazetteer tag and whether the document writes it in lower case or
+    /// capitalises it inside a sentence): a key naming them,
     /// and how many of them lead [`Features::of`] (0 when their scores were remembered, see
     /// [`extract_near_names`]). Their scores can be summed once per word and reused.
     pub fn own(&self, i: usize) -> (u64, usize) {
@@ -218,10 +219,14 @@ fn token<S: AsRef<str>>(
     let (me_lower, me_shape) = (me.lower_hash, me.shape_hash);
     let initial = u64::from(i == 0);
     let case = u64::from(context.is_shouting());
+    // The templates that look at the token alone, its gazetteer tag and what the document says
+    // of it (0 to 12, 24, 26 to 29) lead, so that their scores summed first are the same sum
+    // whether remembered or not; the key names all they read.
+    let gazetteer_tag = gaz(0);
+    let seen = me.capitalised.then(|| context.seen(me_lower, me.word_hash));
+    let seen_code = seen.map_or(0, |(lower, inside)| 1 + u64::from(lower) + 2 * u64::from(inside));
+    let own_key = combine(OWN_KEY, &[me.word_hash, initial, case, gazetteer_tag, seen_code]) | 1;
     let ids = &mut out.ids;
-    // Templates 0 to 12 look at the token alone: they lead, so that their scores summed
-    // first are the same sum whether remembered or not.
-    let own_key = combine(OWN_KEY, &[me.word_hash, initial, case]) | 1;
     if remembered(own_key) {
         out.own.push((own_key, 0));
     } else {
@@ -237,6 +242,18 @@ fn token<S: AsRef<str>>(
         }
         ids.push(combine(11, &[me_shape]));
         ids.push(combine(12, &[me_shape, initial, case]));
+        ids.push(combine(24, &[gazetteer_tag]));
+        ids.push(combine(26, &[gazetteer_tag, me_shape]));
+        ids.push(combine(27, &[me_lower, case]));
+        if let Some((seen_lower, seen_inside)) = seen {
+            ids.push(combine(28, &[u64::from(seen_lower), u64::from(seen_inside), initial]));
+        }
+        let length = match word.chars().count() {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        };
+        ids.push(combine(29, &[length, me_shape]));
         out.own.push((own_key, (ids.len() - before) as u8));
     }
     ids.push(combine(13, &[lower(-1)]));
@@ -250,20 +267,7 @@ fn token<S: AsRef<str>>(
     ids.push(combine(21, &[me_lower, lower(1)]));
     ids.push(combine(22, &[lower(-1), me_shape]));
     ids.push(combine(23, &[me_shape, lower(1)]));
-    ids.push(combine(24, &[gaz(0)]));
-    ids.push(combine(25, &[gaz(-1), gaz(0), gaz(1)]));
-    ids.push(combine(26, &[gaz(0), me_shape]));
-    ids.push(combine(27, &[me_lower, case]));
-    if me.capitalised {
-        let (seen_lower, seen_inside) = context.seen(me_lower, me.word_hash);
-        ids.push(combine(28, &[u64::from(seen_lower), u64::from(seen_inside), initial]));
-    }
-    let length = match word.chars().count() {
-        0..=2 => 0,
-        3..=5 => 1,
-        _ => 2,
-    };
-    ids.push(combine(29, &[length, me_shape]));
+    ids.push(combine(25, &[gaz(-1), gazetteer_tag, gaz(1)]));
 }
 
 #[cfg(test)]
@@ -312,6 +316,29 @@ mod tests {
         assert_eq!(b.of(0), &first[..]);
         extract(&["Kerry", "said"], &[0, 0], doc.sentence(1), &mut b);
         assert_ne!(b.of(0), &first[..], "the next word differs");
+    }
+
+    #[test]
+    fn a_remembered_token_looks_up_only_its_features_of_context() {
+        let words = ["Kerry", "met", "Lavrov"];
+        let doc = DocumentContext::new(&[&words[..]]);
+        let mut f = Features::default();
+        let compute = |tags: &[GazetteerTag], remembered: &dyn Fn(u64) -> bool, f: &mut Features| {
+            extract_near_names(&words, tags, doc.sentence(0), &|_| false, &|_| false, remembered, f);
+        };
+        compute(&[0, 0, 0], &|_| false, &mut f);
+        // Word, lower case, 4 prefixes, 4 suffixes, shape, shape with case, gazetteer tag alone
+        // and with the shape, lower case with case, what the document says, length: 18 own;
+        // the neighbours' forms and shapes and the gazetteer tags around: 12 of context.
+        assert_eq!((f.of(0).len(), f.own(0).1), (30, 18));
+        let (key, _) = f.own(0);
+        compute(&[0, 0, 0], &|k| k == key, &mut f);
+        assert_eq!((f.of(0).len(), f.own(0)), (12, (key, 0)));
+        compute(&[1, 0, 0], &|_| false, &mut f);
+        assert_ne!(f.own(0).0, key, "the gazetteer's tag is part of the key");
+        let other = DocumentContext::new(&[&words[..], &["kerry"][..]]);
+        extract_near_names(&words, &[0; 3], other.sentence(0), &|_| false, &|_| false, &|_| false, &mut f);
+        assert_ne!(f.own(0).0, key, "so is what the document says of the word");
     }
 
     #[test]

@@ -324,7 +324,7 @@ impl<'a> Bytes<'a> {
 const OWN_SLOTS: usize = 1 << 12;
 
 /// The summed scores of tokens' own features (see `Features::own`), by their key, for one
-/// thread: news text repeats its words, and a word's own features are up to 13 of its 30
+/// thread: news text repeats its words, and a word's own features are up to 18 of its 30
 /// lookups in the weights plus up to eight hashes of its prefixes and suffixes. A direct-mapped table: a
 /// key that needs a taken slot replaces its occupant. The sums are exactly the ones the rows
 /// give (added in the same order), so labels do not depend on what is remembered.
