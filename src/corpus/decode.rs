@@ -137,11 +137,17 @@ fn checked_text(text: String, from: Option<&'static str>) -> Result<(String, Opt
 fn control_characters(text: &str) -> (usize, usize) {
     let head = &text.as_bytes()[..text.len().min(SNIFF_BYTES)];
     if head.is_ascii() {
-        // The same characters, counted over bytes in a loop the compiler vectorises.
-        let control = head
-            .iter()
-            .filter(|b| (**b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t' | 0x0c)) || **b == 0x7f);
-        return (head.len(), control.count());
+        // The same characters, counted over bytes in a loop the compiler vectorises: the tests
+        // are comparisons joined without short circuits, each a vector instruction (with `&&`
+        // and `matches!` it was compiled a byte at a time, 1% of a full indexing run).
+        // Counted in bytes, 255 at most at a time, so that each lane holds a byte.
+        let is_control = |b: u8| {
+            let kept = (b == b'\n') | (b == b'\r') | (b == b'\t') | (b == 0x0c);
+            u8::from((b < 0x20) & !kept | (b == 0x7f))
+        };
+        let control =
+            head.chunks(255).map(|chunk| usize::from(chunk.iter().map(|&b| is_control(b)).sum::<u8>()));
+        return (head.len(), control.sum());
     }
     let (mut sampled, mut control) = (0, 0);
     for c in text.chars().take(SNIFF_BYTES) {
