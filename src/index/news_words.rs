@@ -88,20 +88,21 @@ impl NewsWordsStream<'_> {
     fn skip(&self, mut at: usize, in_word: bool) -> (usize, bool) {
         let bytes = self.text.as_bytes();
         let mut ascii = true;
+        // The class a byte must have to be passed over; a wide character is decoded.
+        let passed = if in_word { ByteClass::Word } else { ByteClass::Between };
         while let Some(&byte) = bytes.get(at) {
-            let (letter_or_digit, len) = match CLASSES[usize::from(byte)] {
-                ByteClass::Word => (true, 1),
-                ByteClass::Between => (false, 1),
+            match CLASSES[usize::from(byte)] {
+                class if class == passed => at += 1,
                 ByteClass::Wide => {
                     let (c, len) = char_at(self.text, at);
-                    (c.is_alphanumeric(), len)
+                    if c.is_alphanumeric() != in_word {
+                        break;
+                    }
+                    ascii = false;
+                    at += len;
                 }
-            };
-            if letter_or_digit != in_word {
-                break;
+                _ => break,
             }
-            ascii &= len == 1;
-            at += len;
         }
         (at, ascii)
     }
