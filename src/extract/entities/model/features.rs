@@ -123,7 +123,7 @@ pub fn extract_near_names<S: AsRef<str>>(
     for (i, word) in words.iter().enumerate() {
         let word = word.as_ref();
         let near = |reach: usize| anchors[i.saturating_sub(reach)..(i + reach + 1).min(n)].contains(&true);
-        out.scored.push(anchors[i] || has_digit(word) && near(1) || near(REACH) && joins(word));
+        out.scored.push(anchors[i] || near(1) && has_digit(word) || near(REACH) && joins(word));
     }
     compute(words, gazetteer, context, remembered, out);
 }
