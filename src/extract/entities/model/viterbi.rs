@@ -37,11 +37,13 @@ impl Transitions {
 /// second score is minus infinity is an unscored token's ([`OUTSIDE_ONLY`]) and costs one
 /// label instead of all.
 ///
-/// The forward pass keeps each token's best scores in `trail` and no back pointers: only
-/// the label the path takes at each token needs its predecessor, and the backward pass finds
-/// it from the token before's scores, as the forward pass would have (the same sums, the
-/// first of equal ones winning). That is one label's predecessors a token instead of all
-/// seventeen's, and the forward pass takes maxima alone, which vectorise.
+/// The forward pass keeps the best scores of each scored token in `trail`, in order, and no
+/// back pointers: only the label the path takes at each token needs its predecessor, and the
+/// backward pass finds it from the token before's scores, as the forward pass would have (the
+/// same sums, the first of equal ones winning). That is one label's predecessors a token
+/// instead of all seventeen's, and the forward pass takes maxima alone, which vectorise. An
+/// unscored token is Outside, so its scores are not kept, and in a run of them (most of a
+/// text) only Outside's score is carried on.
 pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>, labels: &mut Vec<u8>) {
     let n = emission.len() / COUNT;
     labels.clear();
@@ -49,7 +51,6 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>
         return;
     }
     trail.clear();
-    trail.reserve(n * COUNT);
     let Transitions { scores: transition, from_closed, from_open } = transitions;
     let mut best = [f32::NEG_INFINITY; COUNT];
     for (l, b) in best.iter_mut().enumerate() {
@@ -57,31 +58,35 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>
             *b = transition[l] + emission[l];
         }
     }
-    trail.extend_from_slice(&best);
     let outside = usize::from(OUTSIDE);
     let unscored = |i: usize| emission[i * COUNT + 1] == f32::NEG_INFINITY;
+    if !unscored(0) {
+        trail.extend_from_slice(&best);
+    }
     for i in 1..n {
-        let mut next = [f32::NEG_INFINITY; COUNT];
         let emission: &[f32; COUNT] = emission[i * COUNT..(i + 1) * COUNT].try_into().expect("one row");
         if unscored(i) {
-            // An unscored token (OUTSIDE_ONLY): only Outside can win, so only its best
-            // predecessor matters; after another unscored token, that is Outside itself
-            // (the other labels' minus infinity never wins), as in most of a text's runs.
-            let top = if unscored(i - 1) {
-                best[outside] + transition[(outside + 1) * COUNT + outside]
+            // Only Outside can win, so only its best predecessor matters; after another
+            // unscored token, that is Outside itself (the other labels' minus infinity never
+            // wins), and the other labels' scores are minus infinity already.
+            if unscored(i - 1) {
+                best[outside] =
+                    best[outside] + transition[(outside + 1) * COUNT + outside] + emission[outside];
             } else {
-                best_predecessor(&best, transition, outside).1
-            };
-            next[outside] = top + emission[outside];
-        } else {
-            let top = from_closed.best(&best);
-            for (k, &l) in STARTING.iter().enumerate() {
-                next[usize::from(l)] = top[k] + emission[usize::from(l)];
+                let top = best_predecessor(&best, transition, outside).1;
+                best = [f32::NEG_INFINITY; COUNT];
+                best[outside] = top + emission[outside];
             }
-            let top = from_open.best(&best);
-            for (k, &l) in CONTINUING.iter().enumerate() {
-                next[usize::from(l)] = top[k] + emission[usize::from(l)];
-            }
+            continue;
+        }
+        let mut next = [f32::NEG_INFINITY; COUNT];
+        let top = from_closed.best(&best);
+        for (k, &l) in STARTING.iter().enumerate() {
+            next[usize::from(l)] = top[k] + emission[usize::from(l)];
+        }
+        let top = from_open.best(&best);
+        for (k, &l) in CONTINUING.iter().enumerate() {
+            next[usize::from(l)] = top[k] + emission[usize::from(l)];
         }
         best = next;
         trail.extend_from_slice(&best);
@@ -96,12 +101,18 @@ pub fn viterbi(emission: &[f32], transitions: &Transitions, trail: &mut Vec<f32>
     }
     labels.resize(n, 0);
     labels[n - 1] = last;
+    // The scored tokens' rows, read back from the last.
+    let mut rows = trail.len() / COUNT;
+    if !unscored(n - 1) {
+        rows -= 1;
+    }
     for i in (1..n).rev() {
         // An unscored token's only label is Outside.
         labels[i - 1] = if unscored(i - 1) {
             OUTSIDE
         } else {
-            let before: &[f32; COUNT] = trail[(i - 1) * COUNT..i * COUNT].try_into().expect("one row");
+            rows -= 1;
+            let before: &[f32; COUNT] = trail[rows * COUNT..(rows + 1) * COUNT].try_into().expect("one row");
             best_predecessor(before, transition, usize::from(labels[i])).0
         };
     }
