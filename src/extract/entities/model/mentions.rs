@@ -3,7 +3,7 @@
 //! the gazetteer knows them as demonyms ("Syrian"), and known names glued into hyphenated
 //! compounds ("Cairo-based") are counted as adjectival mentions.
 
-use super::super::lexicon::Lexicon;
+use super::super::lexicon::{KnownAs, Lexicon};
 use super::super::recognise::{Certainty, Mention};
 use super::super::{Kind, Known};
 use super::Labeller;
@@ -91,8 +91,8 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
             1 => Kind::Org,
             2 => Kind::Place,
             _ => {
-                if let Some(kind) = known_kind(lexicon, surface) {
-                    push(lexicon, text, tokens, span, kind, out);
+                if let Some((kind, known)) = lexicon.known_as(surface).first(&[Kind::Person, Kind::Org]) {
+                    push(lexicon, text, tokens, span, (kind, Some(known)), out);
                 } else if let Some(known) = lexicon.demonym(surface) {
                     out.push(Mention::of_known(
                         tokens[span.start].start,
@@ -106,20 +106,26 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
                 continue;
             }
         };
-        if let Some(k) = two_known_names(lexicon, text, tokens, span) {
+        let known_as = lexicon.known_as(surface);
+        let whole_known = known_as.first(&[Kind::Person, Kind::Org, Kind::Place]).is_some();
+        if let Some(k) = two_known_names(lexicon, text, tokens, span, whole_known) {
             for part in [Span { end: k, ..*span }, Span { start: k, ..*span }] {
                 let surface = &text[tokens[part.start].start..tokens[part.end - 1].end()];
-                let kind = token_known(lexicon, surface).map_or(kind, |k| k.kind);
-                push(lexicon, text, tokens, &part, kind, out);
+                let known_as = lexicon.known_as(surface);
+                let kind = token_known(known_as).map_or(kind, |k| k.kind);
+                push(lexicon, text, tokens, &part, (kind, known_as.kind(kind)), out);
             }
             continue;
         }
         if span.end - span.start == 1 && is_ticker(tokens[span.start].text) {
             continue;
         }
-        let kind =
-            known_kind(lexicon, surface).or_else(|| company_cue(lexicon, tokens, span, kind)).unwrap_or(kind);
-        let mut span = *span;
+        let kind = known_as
+            .first(&[Kind::Person, Kind::Org])
+            .map(|(kind, _)| kind)
+            .or_else(|| company_cue(lexicon, tokens, span, kind))
+            .unwrap_or(kind);
+        let (mut span, start) = (*span, span.start);
         // "Mr Blair" is Blair: the title is not part of the name, and coreference can then
         // resolve the surname to "Tony Blair".
         while kind == Kind::Person
@@ -128,19 +134,32 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         {
             span.start += 1;
         }
-        push(lexicon, text, tokens, &span, kind, out);
+        let known = if span.start == start {
+            known_as.kind(kind)
+        } else {
+            lexicon.lookup(kind, &text[tokens[span.start].start..tokens[span.end - 1].end()])
+        };
+        push(lexicon, text, tokens, &span, (kind, known), out);
     }
     for token in &tokens[covered.min(tokens.len())..] {
         compound(lexicon, token, out);
     }
 }
 
-/// Emits the mention of `span` as a `kind`, named by the gazetteer when it knows it.
-fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind, out: &mut Vec<Mention>) {
+/// Emits the mention of `span` as a `kind`, named by the gazetteer when it knows it as one
+/// (`known`, looked up by the caller).
+fn push(
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    span: &Span,
+    (kind, known): (Kind, Option<&Known>),
+    out: &mut Vec<Mention>,
+) {
     let (start, end) = (tokens[span.start].start, tokens[span.end - 1].end());
     let surface = &text[start..end];
     let words = span.end - span.start;
-    match lexicon.lookup(kind, surface) {
+    match known {
         Some(known) => {
             let mut m = Mention::of_known(start, surface, known, words);
             m.acts_for_country = known.capital && next_to_speech_verb(lexicon, tokens, span);
@@ -168,22 +187,24 @@ fn push(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, kind: Kind
     }
 }
 
-/// A name the gazetteer keeps as a person or an organisation is one, whatever type the model
-/// gives it: those lists are curated, and `aliases.toml` is the user's word.
-fn known_kind(lexicon: &Lexicon, surface: &str) -> Option<Kind> {
-    lexicon.lookup_first(&[Kind::Person, Kind::Org], surface).map(|(kind, _)| kind)
-}
-
 /// What the gazetteer knows a name as, people and organisations first.
-fn token_known<'l>(lexicon: &'l Lexicon, name: &str) -> Option<&'l Known> {
-    lexicon.lookup_first(&[Kind::Person, Kind::Org, Kind::Place], name).map(|(_, known)| known)
+fn token_known(known_as: KnownAs<'_>) -> Option<&Known> {
+    known_as.first(&[Kind::Person, Kind::Org, Kind::Place]).map(|(_, known)| known)
 }
 
-/// Where a span made of two known names side by side splits ("Damascus Bashar al-Assad").
-fn two_known_names(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span) -> Option<usize> {
-    let known =
-        |a: usize, b: usize| token_known(lexicon, &text[tokens[a].start..tokens[b - 1].end()]).is_some();
-    if span.end - span.start < 2 || known(span.start, span.end) {
+/// Where a span made of two known names side by side splits ("Damascus Bashar al-Assad");
+/// none when the whole is a known name (`whole_known`).
+fn two_known_names(
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    span: &Span,
+    whole_known: bool,
+) -> Option<usize> {
+    let known = |a: usize, b: usize| {
+        token_known(lexicon.known_as(&text[tokens[a].start..tokens[b - 1].end()])).is_some()
+    };
+    if span.end - span.start < 2 || whole_known {
         return None;
     }
     (span.start + 1..span.end).find(|&k| known(span.start, k) && known(k, span.end))
@@ -221,13 +242,13 @@ fn company_cue(lexicon: &Lexicon, tokens: &[Token], span: &Span, kind: Kind) -> 
 /// MISC). A hyphenated name the gazetteer knows whole ("Guinea-Bissau") is left alone.
 fn compound(lexicon: &Lexicon, token: &Token, out: &mut Vec<Mention>) {
     // A byte loop: most tokens are short, and `contains` calls memchr for each.
-    if !token.text.bytes().any(|b| b == b'-') || token_known(lexicon, token.text).is_some() {
+    if !token.text.bytes().any(|b| b == b'-') || token_known(lexicon.known_as(token.text)).is_some() {
         return;
     }
     let mut at = token.start;
     for part in token.text.split('-') {
         if part.starts_with(char::is_uppercase)
-            && let Some(known) = lexicon.demonym(part).or_else(|| token_known(lexicon, part))
+            && let Some(known) = lexicon.demonym(part).or_else(|| token_known(lexicon.known_as(part)))
         {
             out.push(Mention { demonym: true, ..Mention::of_known(at, part, known, 1) });
         }
