@@ -142,8 +142,22 @@ fn identity(bytes: &[u8]) -> String {
 /// What the gazetteer knows of each token of a sentence: known names matched over the words
 /// joined by spaces, and single words in capitals looked up in any case.
 pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<GazetteerTag> {
-    let mut joined = String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum());
-    let mut starts = Vec::with_capacity(words.len());
+    thread_local! {
+        /// The joined words and where each starts, kept from one sentence to the next.
+        static JOINED: RefCell<(String, Vec<usize>)> = RefCell::default();
+    }
+    JOINED.with_borrow_mut(|(joined, starts)| tags_over(lexicon, words, joined, starts))
+}
+
+/// [`gazetteer_tags`] with the buffers it joins the words in.
+fn tags_over<S: AsRef<str>>(
+    lexicon: &Lexicon,
+    words: &[S],
+    joined: &mut String,
+    starts: &mut Vec<usize>,
+) -> Vec<GazetteerTag> {
+    joined.clear();
+    starts.clear();
     for w in words {
         if !joined.is_empty() {
             joined.push(' ');
@@ -152,7 +166,7 @@ pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<Gaze
         joined.push_str(w.as_ref());
     }
     let mut tags = vec![0; words.len()];
-    for (start, end, known) in lexicon.find_known(&joined) {
+    for (start, end, known) in lexicon.find_known(joined) {
         let last = starts.partition_point(|s| *s < end).saturating_sub(1);
         let (Ok(first), true) =
             (starts.binary_search(&start), starts[last] + words[last].as_ref().len() == end)
