@@ -91,7 +91,7 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
             1 => Kind::Org,
             2 => Kind::Place,
             _ => {
-                if let Some((kind, known)) = lexicon.known_as(surface).first(&[Kind::Person, Kind::Org]) {
+                if let Some((kind, known)) = curated(lexicon.known_as(surface)) {
                     push(lexicon, text, tokens, span, (kind, Some(known)), out);
                 } else if let Some(known) = lexicon.demonym(surface) {
                     out.push(Mention::of_known(
@@ -120,8 +120,7 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         if span.end - span.start == 1 && is_ticker(tokens[span.start].text) {
             continue;
         }
-        let kind = known_as
-            .first(&[Kind::Person, Kind::Org])
+        let kind = curated(known_as)
             .map(|(kind, _)| kind)
             .or_else(|| company_cue(lexicon, tokens, span, kind))
             .unwrap_or(kind);
@@ -185,6 +184,12 @@ fn push(
             words,
         }),
     }
+}
+
+/// A name the gazetteer keeps as a person or an organisation is one, whatever type the model
+/// gives it: those lists are curated, and `aliases.toml` is the user's word.
+fn curated(known_as: KnownAs<'_>) -> Option<(Kind, &Known)> {
+    known_as.first(&[Kind::Person, Kind::Org])
 }
 
 /// What the gazetteer knows a name as, people and organisations first.
