@@ -312,6 +312,15 @@ mod tests {
     }
 
     #[test]
+    fn an_ascii_line_is_normalised_as_any_line_is() {
+        let general = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        for line in ["", " ", "One", "  Follow  Us\ton\r\nTWITTER  ", "a\x0cb", "\tx", "x\x0by", "Ünal  Said"]
+        {
+            assert_eq!(normalised(line), general(line), "{line:?}");
+        }
+    }
+
+    #[test]
     fn long_lines_are_news_whatever_they_say() {
         let boilerplate = Boilerplate::builtin().unwrap();
         let line = format!("Sign up {}", "word ".repeat(80));
