@@ -5,6 +5,7 @@
 //! bits, so no feature string is ever allocated.
 
 pub use super::context::{DocumentContext, SentenceContext};
+pub use super::joiners::Places;
 use super::word::{MULTIPLY, Word, text_hash};
 
 /// Bumped whenever a template changes: a model trained with other features is refused.
@@ -94,8 +95,10 @@ const REACH: usize = 2;
 /// Computes the features of the tokens that could be in a name, and marks the others
 /// unscored. A token is scored when it has a capital or a letter of a script without case, or
 /// is known to the gazetteer (an anchor); when it has a digit and stands next to an anchor
-/// ("Channel 4", "20th Century Fox", "S&P 500"); or when it is within [`REACH`] of an anchor
-/// and `joins` names ("of", "de", "&": words the training data has inside names). The rest,
+/// ("Channel 4", "20th Century Fox", "S&P 500"); or when it `joins` names ("of", "de", "&":
+/// words the training data has inside names) and could stand where it is: an anchor within
+/// [`REACH`] on its left for a word that closes names ("'s"), on its right for one that opens
+/// them ("de"), on both sides for one that stood only between a name's words ("of", ","). The rest,
 /// about 70% of news prose ("said", "the union", "shares fell 3.5 percent"), are labelled
 /// Outside without looking their features up, which is where the labeller spends its time.
 /// Numbers away from any name are left out because CoNLL-2003's training data has 16 of its
@@ -107,7 +110,7 @@ pub fn extract_near_names<S: AsRef<str>>(
     words: &[S],
     gazetteer: &[GazetteerTag],
     context: SentenceContext,
-    joins: &dyn Fn(&str) -> bool,
+    joins: &dyn Fn(&str) -> Places,
     never_named: &dyn Fn(&str) -> bool,
     remembered: &dyn Fn(u64) -> bool,
     out: &mut Features,
@@ -123,7 +126,12 @@ pub fn extract_near_names<S: AsRef<str>>(
     for (i, word) in words.iter().enumerate() {
         let word = word.as_ref();
         let near = |reach: usize| anchors[i.saturating_sub(reach)..(i + reach + 1).min(n)].contains(&true);
-        out.scored.push(anchors[i] || near(1) && has_digit(word) || near(REACH) && joins(word));
+        let joined = || {
+            let left = anchors[i.saturating_sub(REACH)..i].contains(&true);
+            let right = anchors[(i + 1).min(n)..(i + REACH + 1).min(n)].contains(&true);
+            (left || right) && joins(word).could_stand(left, right)
+        };
+        out.scored.push(anchors[i] || near(1) && has_digit(word) || joined());
     }
     compute(words, gazetteer, context, remembered, out);
 }
@@ -333,7 +341,7 @@ mod tests {
         let doc = DocumentContext::new(&[&words[..]]);
         let mut f = Features::default();
         let compute = |tags: &[GazetteerTag], remembered: &dyn Fn(u64) -> bool, f: &mut Features| {
-            extract_near_names(&words, tags, doc.sentence(0), &|_| false, &|_| false, remembered, f);
+            extract_near_names(&words, tags, doc.sentence(0), &|_| Places::NONE, &|_| false, remembered, f);
         };
         compute(&[0, 0, 0], &|_| false, &mut f);
         // Word, lower case, 4 prefixes, 4 suffixes, shape, shape with case, gazetteer tag alone
@@ -346,14 +354,22 @@ mod tests {
         compute(&[1, 0, 0], &|_| false, &mut f);
         assert_ne!(f.own(0).0, key, "the gazetteer's tag is part of the key");
         let other = DocumentContext::new(&[&words[..], &["kerry"][..]]);
-        extract_near_names(&words, &[0; 3], other.sentence(0), &|_| false, &|_| false, &|_| false, &mut f);
+        extract_near_names(
+            &words,
+            &[0; 3],
+            other.sentence(0),
+            &|_| Places::NONE,
+            &|_| false,
+            &|_| false,
+            &mut f,
+        );
         assert_ne!(f.own(0).0, key, "so is what the document says of the word");
     }
 
     #[test]
     fn only_possible_names_and_the_words_that_join_them_are_scored() {
         let words = ["the", "talks", "in", "Geneva", "were", "put", "off", "again", "by", "a", "week", "."];
-        let joins = |w: &str| ["in", "of", "by"].contains(&w);
+        let joins = |w: &str| if ["in", "of", "by"].contains(&w) { Places::ANYWHERE } else { Places::NONE };
         let scored = |words: &[&str], tags: &[GazetteerTag]| {
             let doc = DocumentContext::new(&[words]);
             let mut f = Features::default();
@@ -387,5 +403,31 @@ mod tests {
         assert!(f.of(0).is_empty() && f.of(4).is_empty() && !f.of(3).is_empty());
         extract(&words, &[0; 12], doc.sentence(0), &mut f);
         assert!((0..12).all(|i| f.is_scored(i) && !f.of(i).is_empty()), "training scores all");
+    }
+
+    #[test]
+    fn a_word_that_joins_names_is_scored_only_where_it_could_stand_in_one() {
+        let words = [
+            "Moody", "'s", "rating", "of", "banks", "in", "de", "Gaulle", "'s", "France", ",", "said",
+            "Kerry", ",", "the", "envoy",
+        ];
+        let scored = |joins: &dyn Fn(&str) -> Places| {
+            let doc = DocumentContext::new(&[&words[..]]);
+            let mut f = Features::default();
+            extract_near_names(&words, &[0; 16], doc.sentence(0), joins, &|_| false, &|_| false, &mut f);
+            (0..words.len()).filter(|&i| f.is_scored(i)).collect::<Vec<_>>()
+        };
+        let places = |w: &str| match w {
+            "'s" => Places::CLOSES,
+            "de" => Places::OPENS,
+            "of" | "in" | "," => Places::MIDDLE,
+            _ => Places::NONE,
+        };
+        // "'s" closes Moody's and Gaulle's; "de" opens "de Gaulle"; the first "," stands between
+        // France and Kerry. "in" has a name only on its right, the last "," only on its left.
+        assert_eq!(scored(&places), [0, 1, 6, 7, 8, 9, 10, 12]);
+        // Joiners whose places are not known stand anywhere within reach of a name.
+        let anywhere = |w: &str| if places(w) == Places::NONE { Places::NONE } else { Places::ANYWHERE };
+        assert_eq!(scored(&anywhere), [0, 1, 5, 6, 7, 8, 9, 10, 12, 13]);
     }
 }

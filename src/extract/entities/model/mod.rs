@@ -6,6 +6,7 @@
 pub mod conll;
 mod context;
 pub mod features;
+pub mod joiners;
 pub mod labels;
 mod mentions;
 pub mod tokenize;
@@ -19,6 +20,7 @@ pub use mentions::mentions;
 use std::cell::RefCell;
 
 use features::{DocumentContext, Features, GazetteerTag, SentenceContext};
+use joiners::Places;
 use labels::Span;
 use weights::{OwnMemory, Scratch, Weights};
 
@@ -93,7 +95,11 @@ impl Labeller {
             static BUFFERS: RefCell<Buffers> = RefCell::default();
         }
         let context = DocumentContext::new(sentences);
-        let joins = |word: &str| self.weights.joins_names(word) || lexicon.rules.is_connector(word);
+        // The rules' connectors ("von", "bin") may stand anywhere in a name.
+        let joins = |word: &str| match self.weights.joins_names(word) {
+            Places::NONE if lexicon.rules.is_connector(word) => Places::ANYWHERE,
+            places => places,
+        };
         let never_named = |word: &str| self.weights.never_named(word);
         let mut labels = Vec::new();
         BUFFERS.with_borrow_mut(|Buffers { memory, features, scratch }| {
@@ -123,13 +129,14 @@ struct Buffers {
 }
 
 /// How a sentence's features are computed: its words, the gazetteer's tags, its context,
-/// which words join names (the model's and the rules' `name_connectors`), which are never
-/// named, and which tokens' own features need not be (see `Features::own`).
+/// which words join names and where in them (the model's, and the rules' `name_connectors`
+/// anywhere), which are never named, and which tokens' own features need not be (see
+/// `Features::own`).
 type Compute<S> = fn(
     &[S],
     &[GazetteerTag],
     SentenceContext,
-    &dyn Fn(&str) -> bool,
+    &dyn Fn(&str) -> Places,
     &dyn Fn(&str) -> bool,
     &dyn Fn(u64) -> bool,
     &mut Features,

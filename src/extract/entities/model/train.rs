@@ -3,13 +3,13 @@
 //! than `min_count` times are pruned, and the averaged weights of the epoch that scores best
 //! on the development data are kept, so the same data always gives the same model.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
 use super::conll::Document;
-use super::features::{DocumentContext, Features, GazetteerTag, could_be_named, extract};
+use super::features::{DocumentContext, Features, GazetteerTag, Places, could_be_named, extract};
 use super::labels::{COUNT, Span, TYPES, from_spans, spans};
 use super::viterbi::{Transitions, viterbi};
 use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights};
@@ -89,15 +89,21 @@ pub fn featurise(
 }
 
 /// The words without a capital or a digit that `documents` have inside names ("of", "de",
-/// "&"): the labeller scores such words next to a name only when they are among these (see
+/// "&"), each with the places it had in them: the labeller scores such words next to a name
+/// only when they are among these, and only where they could stand (see
 /// [`Weights::joins_names`]).
-pub fn words_inside_names(documents: &[Document]) -> BTreeSet<String> {
-    let sentences = documents.iter().flat_map(|d| &d.sentences);
-    sentences
-        .flat_map(|s| s.spans.iter().flat_map(|span| &s.words[span.start..span.end]))
-        .filter(|word| !could_be_named(word))
-        .cloned()
-        .collect()
+pub fn words_inside_names(documents: &[Document]) -> BTreeMap<String, Places> {
+    let mut joiners: BTreeMap<String, Places> = BTreeMap::new();
+    for sentence in documents.iter().flat_map(|d| &d.sentences) {
+        for span in &sentence.spans {
+            let words = &sentence.words[span.start..span.end];
+            for (at, word) in words.iter().enumerate().filter(|(_, w)| !could_be_named(w)) {
+                let places = joiners.entry(word.clone()).or_default();
+                *places = *places | Places::in_name(at, words.len());
+            }
+        }
+    }
+    joiners
 }
 
 /// How often a capitalised word must be in the training data, never inside a name, to be one
@@ -323,10 +329,15 @@ mod tests {
         let data = "Bank X X I-ORG\nof X X I-ORG\nEngland X X I-ORG\nsaid X X O\n\n\
                     Procter X X I-ORG\n& X X I-ORG\nGamble X X I-ORG\nof X X O\nCincinnati X X I-LOC\n\n\
                     Ludwig X X I-PER\nvan X X I-PER\nBeethoven X X I-PER\nand X X O\nthe X X O\n\
-                    G7 X X I-ORG\nthe X X O\n1990s X X O\n";
+                    G7 X X I-ORG\nthe X X O\n1990s X X O\n\n\
+                    de X X I-PER\nGaulle X X I-PER\nand X X O\nMoody X X I-ORG\n's X X I-ORG\n";
         let documents = conll::parse(data).unwrap();
-        let words: Vec<String> = words_inside_names(&documents).into_iter().collect();
-        assert_eq!(words, ["&", "of", "van"], "G7 has a digit; said, and, the are outside names");
+        let joiners = words_inside_names(&documents);
+        let words: Vec<&str> = joiners.keys().map(String::as_str).collect();
+        assert_eq!(words, ["&", "'s", "de", "of", "van"], "G7 has a digit; said, and, the are outside names");
+        assert_eq!(joiners["of"], Places::MIDDLE);
+        assert_eq!(joiners["de"], Places::OPENS);
+        assert_eq!(joiners["'s"], Places::CLOSES);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! count, the transition scores, then each feature row as its hash, a bit mask of the labels
 //! it scores and those scores; then the [`Weights::joins_names`] words and (from format 3 on)
 //! the [`Weights::never_named`] words, each list as its length and each word as its length
-//! and its UTF-8 bytes. Zero scores are not written; rows and words are sorted, so the same
+//! and its UTF-8 bytes; then (from format 4 on) the joiners' places in names, their number and
+//! one byte for each joiner in the list's order. Zero scores are not written; rows and words are sorted, so the same
 //! weights always make the same bytes.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -15,12 +16,16 @@ use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::features::{Features, TEMPLATE_VERSION};
+use super::joiners::{Joiners, Places};
 use super::labels::COUNT;
 use super::viterbi::{OUTSIDE_ONLY, Transitions, viterbi};
 use super::word::text_hash;
 
 const MAGIC: &[u8; 12] = b"NEWSDEX-NER\n";
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
+/// The format before the joiners' places: still read, as a model whose joiners may stand
+/// anywhere in a name.
+const FORMAT_WITHOUT_PLACES: u32 = 3;
 /// The format before the words never named: still read, as a model without them.
 const FORMAT_WITHOUT_NEVER_NAMED: u32 = 2;
 
@@ -54,8 +59,8 @@ pub struct Weights {
     rows: Rows,
     transition: Transitions,
     /// The words without a capital or a digit that the training data has inside names ("of",
-    /// "de", "&"): of such words, only these are scored next to a name.
-    joiners: WordList,
+    /// "de", "&"), with where in them: of such words, only these are scored next to a name.
+    joiners: Joiners,
     /// The capitalised words the training data has often and never inside a name ("But",
     /// "Analysts", "Tuesday"): see [`Weights::never_named`].
     never_named: WordList,
@@ -67,7 +72,7 @@ impl PartialEq for Weights {
     fn eq(&self, other: &Self) -> bool {
         self.rows == other.rows
             && self.transition.scores() == other.transition.scores()
-            && self.joiners.words == other.joiners.words
+            && self.joiners == other.joiners
             && self.never_named.words == other.never_named.words
     }
 }
@@ -83,24 +88,26 @@ impl Weights {
         Weights {
             rows,
             transition,
-            joiners: WordList::default(),
+            joiners: Joiners::default(),
             never_named: WordList::default(),
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
         }
     }
 
-    /// These weights with `words` as the words that join names (see [`Weights::joins_names`]);
-    /// training finds them in its data.
-    pub fn with_joiners(mut self, words: impl IntoIterator<Item = String>) -> Self {
-        self.joiners = WordList::new(words);
+    /// These weights with `words` as the words that join names, each with its places in them
+    /// (see [`Weights::joins_names`]); training finds them in its data.
+    pub fn with_joiners(mut self, words: impl IntoIterator<Item = (String, Places)>) -> Self {
+        self.joiners = Joiners::new(words);
         self
     }
 
-    /// Whether `word`, which has no capital or digit, was seen inside a name in the training
-    /// data ("of" in "Bank of England", "von", "&"). Words next to a name that never were
-    /// ("said", "union") are labelled Outside without being scored.
-    pub fn joins_names(&self, word: &str) -> bool {
-        self.joiners.contains(word)
+    /// Where in names the training data had `word`, which has no capital or digit ("of" in
+    /// "Bank of England" between two words, "'s" in "Moody 's" last); [`Places::NONE`] when
+    /// never. Words next to a name that never were inside one ("said", "union") are labelled
+    /// Outside without being scored, and so are joiners where they never stood.
+    #[inline]
+    pub fn joins_names(&self, word: &str) -> Places {
+        self.joiners.places(word)
     }
 
     /// These weights with `words` as the words never named (see [`Weights::never_named`]);
@@ -124,9 +131,9 @@ impl Weights {
         self.never_named.words.iter().map(String::as_str)
     }
 
-    /// The words that join names, in order.
-    pub fn joiners(&self) -> impl Iterator<Item = &str> {
-        self.joiners.words.iter().map(String::as_str)
+    /// The words that join names, in order, with their places.
+    pub fn joiners(&self) -> impl Iterator<Item = (&str, Places)> {
+        self.joiners.iter()
     }
 
     /// Number of feature rows.
@@ -216,13 +223,17 @@ impl Weights {
                 out.write_all(&s.to_le_bytes())?;
             }
         }
-        for words in [&self.joiners.words, &self.never_named.words] {
+        let joiners = self.joiners.iter().map(|(w, _)| w);
+        let never_named = self.never_named.words.iter().map(String::as_str);
+        for words in [joiners.collect::<Vec<_>>(), never_named.collect()] {
             out.write_all(&(words.len() as u32).to_le_bytes())?;
             for word in words {
                 out.write_all(&(word.len() as u32).to_le_bytes())?;
                 out.write_all(word.as_bytes())?;
             }
         }
+        out.write_all(&(self.joiners.len() as u32).to_le_bytes())?;
+        out.write_all(&self.joiners.iter().map(|(_, p)| p.bits()).collect::<Vec<_>>())?;
         out.finish()?.flush()
     }
 
@@ -237,7 +248,7 @@ impl Weights {
             return Err("not a newsdex NER model".into());
         }
         let (format, templates, count, rows) = (reader.u32()?, reader.u32()?, reader.u32()?, reader.u32()?);
-        if ![FORMAT, FORMAT_WITHOUT_NEVER_NAMED].contains(&format)
+        if ![FORMAT, FORMAT_WITHOUT_PLACES, FORMAT_WITHOUT_NEVER_NAMED].contains(&format)
             || templates != TEMPLATE_VERSION
             || count as usize != COUNT
         {
@@ -260,7 +271,13 @@ impl Weights {
             table.push((hash, scores));
         }
         let joiners = reader.words()?;
-        let never_named = if format == FORMAT { reader.words()? } else { Vec::new() };
+        let never_named = if format == FORMAT_WITHOUT_NEVER_NAMED { Vec::new() } else { reader.words()? };
+        let places = if format == FORMAT {
+            reader.places(joiners.len())?
+        } else {
+            vec![Places::ANYWHERE; joiners.len()]
+        };
+        let joiners = joiners.into_iter().zip(places);
         if reader.at != bytes.len() {
             return Err("trailing bytes after the model".into());
         }
@@ -300,6 +317,17 @@ impl<'a> Bytes<'a> {
                 let len = self.u32()? as usize;
                 String::from_utf8(self.take(len)?.to_vec()).map_err(|_| "a word is not UTF-8".to_string())
             })
+            .collect()
+    }
+
+    /// The joiners' places: their number, which must be `joiners`, then a byte each.
+    fn places(&mut self, joiners: usize) -> Result<Vec<Places>, String> {
+        if self.u32()? as usize != joiners {
+            return Err("the joiners' places do not match the joiners".into());
+        }
+        let bits = self.take(joiners)?;
+        bits.iter()
+            .map(|b| Places::from_bits(*b).ok_or_else(|| format!("no place has bits {b:#x}")))
             .collect()
     }
 
@@ -401,35 +429,59 @@ mod tests {
         let mut row = [0f32; COUNT];
         row[4] = 2.25;
         row[0] = -0.5;
+        let joiners = [("de", Places::OPENS | Places::MIDDLE), ("&", Places::MIDDLE), ("ül", Places::CLOSES)];
         let weights = Weights::new([(42u64, row), (7, [0.0; COUNT])], transition)
-            .with_joiners(["de".to_string(), "&".to_string(), "ül".to_string()])
+            .with_joiners(joiners.map(|(w, p)| (w.to_string(), p)))
             .with_never_named(["But".to_string(), "Tuesday".to_string()]);
         let mut bytes = Vec::new();
         weights.save(&mut bytes).unwrap();
         let loaded = Weights::load(&bytes[..]).unwrap();
         assert_eq!(loaded, weights);
         assert_eq!(loaded.features(), 1);
-        assert_eq!(loaded.joiners().collect::<Vec<_>>(), ["&", "de", "ül"]);
-        assert!(loaded.joins_names("ül") && !loaded.joins_names("said"));
+        let words: Vec<(&str, Places)> = loaded.joiners().collect();
+        assert_eq!(
+            words,
+            [("&", Places::MIDDLE), ("de", Places::OPENS | Places::MIDDLE), ("ül", Places::CLOSES)]
+        );
+        assert_eq!((loaded.joins_names("ül"), loaded.joins_names("said")), (Places::CLOSES, Places::NONE));
         assert_eq!(loaded.never_named_words().collect::<Vec<_>>(), ["But", "Tuesday"]);
         assert!(loaded.never_named("But") && !loaded.never_named("but") && !loaded.never_named("Kerry"));
         assert!(Weights::load(&bytes[..bytes.len() / 2]).is_err());
     }
 
-    #[test]
-    fn a_model_of_the_format_before_the_words_never_named_still_loads() {
-        let weights =
-            Weights::new([(42u64, [1.0; COUNT])], vec![0.0; TRANSITIONS]).with_joiners(["of".into()]);
+    /// The uncompressed bytes of `weights` saved, with `format` written in and `cut` bytes
+    /// taken off the end, compressed again: a model file of an earlier format.
+    fn earlier_format(weights: &Weights, format: u32, cut: usize) -> Vec<u8> {
         let mut bytes = Vec::new();
         weights.save(&mut bytes).unwrap();
         let mut plain = Vec::new();
         flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut plain).unwrap();
-        // Format 2: the same bytes, without the (empty) list of words never named at the end.
-        plain[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&FORMAT_WITHOUT_NEVER_NAMED.to_le_bytes());
-        plain.truncate(plain.len() - 4);
+        plain[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&format.to_le_bytes());
+        plain.truncate(plain.len() - cut);
         let mut old = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         old.write_all(&plain).unwrap();
-        let loaded = Weights::load(&old.finish().unwrap()[..]).unwrap();
+        old.finish().unwrap()
+    }
+
+    #[test]
+    fn a_model_of_the_format_before_the_joiners_places_lets_them_stand_anywhere() {
+        let weights = Weights::new([(42u64, [1.0; COUNT])], vec![0.0; TRANSITIONS])
+            .with_joiners([("of".to_string(), Places::MIDDLE)])
+            .with_never_named(["But".to_string()]);
+        // Format 3: without the places (their number, 4 bytes, and one byte) at the end.
+        let loaded = Weights::load(&earlier_format(&weights, FORMAT_WITHOUT_PLACES, 5)[..]).unwrap();
+        assert_eq!(loaded.joins_names("of"), Places::ANYWHERE);
+        assert!(loaded.never_named("But"));
+        let corrupt = earlier_format(&weights, FORMAT, 1);
+        assert!(Weights::load(&corrupt[..]).unwrap_err().contains("truncated"));
+    }
+
+    #[test]
+    fn a_model_of_the_format_before_the_words_never_named_still_loads() {
+        let weights = Weights::new([(42u64, [1.0; COUNT])], vec![0.0; TRANSITIONS])
+            .with_joiners([("of".to_string(), Places::ANYWHERE)]);
+        // Format 2: without the (empty) list of words never named and the places at the end.
+        let loaded = Weights::load(&earlier_format(&weights, FORMAT_WITHOUT_NEVER_NAMED, 9)[..]).unwrap();
         assert_eq!(loaded, weights);
         assert_eq!(loaded.never_named_words().count(), 0);
     }
