@@ -5,8 +5,8 @@
 //! threads that handed their file in then waited, and the machine's cores stood half idle at
 //! every commit. Now a thread that finds a commit under way leaves its parsed file here and
 //! parses the next; the thread that committed hands the waiting files in after. The files
-//! wait in memory, so their number is bounded ([`WAITING_FILES`]); a file left here when a
-//! run stops early is neither indexed nor recorded, and the next run reads it again.
+//! wait in memory, so their text is bounded ([`WAITING_TEXT`]); a file left here when a run
+//! stops early is neither indexed nor recorded, and the next run reads it again.
 
 use std::sync::Mutex;
 
@@ -15,9 +15,12 @@ use crate::article::Article;
 use crate::error::Result;
 use crate::index::{ArticleSink, FileRecord};
 
-/// Files that may wait at once: about what two parsing threads read during a commit, a few
-/// tens of megabytes of articles.
-pub const WAITING_FILES: usize = 1024;
+/// Bytes of article text (titles and bodies) that may wait at once: several times what a
+/// parsing thread reads during a commit. The room was bounded at 1,024 files: on the Reuters
+/// slice (files of 2.5 KB) a thread parsed about that many during each commit of a quarter of a
+/// second, and with the room full it waited for the commit's end, 50 to 75 ms of each, with a
+/// core idle.
+pub const WAITING_TEXT: usize = 32 << 20;
 
 /// A file read and parsed, ready to be handed to the sink.
 pub struct Parsed {
@@ -34,7 +37,28 @@ pub struct Parsed {
 /// Parsed files waiting for the commit under way.
 #[derive(Default)]
 pub struct WaitingRoom {
-    files: Mutex<Vec<Parsed>>,
+    room: Mutex<Room>,
+}
+
+/// The waiting files and the bytes of their text.
+#[derive(Default)]
+struct Room {
+    files: Vec<Parsed>,
+    text: usize,
+}
+
+impl Room {
+    /// Keeps `parsed` if its text fits within [`WAITING_TEXT`] with the rest; gives it back
+    /// otherwise.
+    fn admit(&mut self, parsed: Parsed) -> Option<Parsed> {
+        let bytes: usize = parsed.articles.iter().map(|a| a.title.len() + a.body.len()).sum();
+        if self.text + bytes > WAITING_TEXT {
+            return Some(parsed);
+        }
+        self.files.push(parsed);
+        self.text += bytes;
+        None
+    }
 }
 
 impl WaitingRoom {
@@ -47,13 +71,14 @@ impl WaitingRoom {
         summary: &mut Summary,
         reporter: &dyn Reporter,
     ) -> Result<()> {
-        if sink.committing() {
-            let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
-            if files.len() < WAITING_FILES {
-                files.push(parsed);
-                return Ok(());
+        let parsed = if sink.committing() {
+            match self.room.lock().unwrap_or_else(|p| p.into_inner()).admit(parsed) {
+                None => return Ok(()),
+                Some(refused) => refused,
             }
-        }
+        } else {
+            parsed
+        };
         deliver(sink, parsed, summary, reporter)
     }
 
@@ -64,8 +89,8 @@ impl WaitingRoom {
         summary: &mut Summary,
         reporter: &dyn Reporter,
     ) -> Result<()> {
-        let files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|p| p.into_inner()));
-        files.into_iter().try_for_each(|parsed| deliver(sink, parsed, summary, reporter))
+        let room = std::mem::take(&mut *self.room.lock().unwrap_or_else(|p| p.into_inner()));
+        room.files.into_iter().try_for_each(|parsed| deliver(sink, parsed, summary, reporter))
     }
 
     /// Commits when one is due, then hands in the files that waited for it (which may make
@@ -95,4 +120,45 @@ fn deliver(sink: &ArticleSink, parsed: Parsed, summary: &mut Summary, reporter: 
     }
     report_outcome(&outcome, summary, reporter);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Publication;
+
+    fn parsed(path: &str, body_bytes: usize) -> Parsed {
+        let article = Article {
+            publication: Publication::default(),
+            others: Vec::new(),
+            title: "Talks".to_string(),
+            body: "x".repeat(body_bytes),
+            word_count: 1,
+            content_hash: String::new(),
+            entities: Vec::new(),
+            entities_not_extracted: false,
+            exact_text: None,
+            furniture: Vec::new(),
+            sketch: None,
+            story: String::new(),
+            added_in: 0,
+        };
+        let record = FileRecord { size: 0, mtime_ns: 0, hash: String::new(), articles: 1 };
+        Parsed { path: path.to_string(), record, articles: vec![article], lacking: Vec::new() }
+    }
+
+    #[test]
+    fn files_wait_while_their_text_fits_and_however_many_they_are() {
+        let mut room = Room::default();
+        // Two thousand small files, more than the 1,024 the room used to take.
+        for i in 0..2_000 {
+            assert!(room.admit(parsed(&format!("f{i}"), 2_500)).is_none(), "file {i}");
+        }
+        let left = WAITING_TEXT - room.text;
+        assert!(room.admit(parsed("big", left)).is_some(), "the title does not fit besides");
+        assert!(room.admit(parsed("last", left - "Talks".len())).is_none());
+        assert_eq!((room.files.len(), room.text), (2_001, WAITING_TEXT));
+        let refused = room.admit(parsed("over", 0)).expect("a title more is over the bound");
+        assert_eq!(refused.path, "over");
+    }
 }
