@@ -83,7 +83,12 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
     let writers = writer_threads(threads, job.normaliser.extractor.is_some());
     let sink = ArticleSink::new(index, job.heap_mb, writers, (job.commit_every, job.run_memory))?;
     let total = Mutex::new(Summary::default());
-    let waiting = WaitingRoom::default();
+    // Without entities the writer is the bottleneck: parsing far ahead of it gains nothing.
+    let waiting = WaitingRoom::new(if job.normaliser.extractor.is_some() {
+        waiting::WAITING_TEXT
+    } else {
+        waiting::WAITING_TEXT_WRITER_BOUND
+    });
     let walked = pool.install(|| {
         job.roots
             .iter()
