@@ -42,7 +42,7 @@ pub struct Boilerplate {
 }
 
 /// Counts, per source, in how many articles each line appears.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct LineStats {
     per_source: HashMap<String, (u32, HashMap<u64, u32>)>,
 }
@@ -96,6 +96,20 @@ impl LineStats {
         for key in distinct {
             *entry.1.entry(key).or_default() += 1;
         }
+    }
+}
+
+impl LineStats {
+    /// The counts of two samples together: the same as one sample of both, in any order.
+    pub fn merged(mut self, other: LineStats) -> LineStats {
+        for (source, (articles, lines)) in other.per_source {
+            let entry = self.per_source.entry(source).or_default();
+            entry.0 += articles;
+            for (key, n) in lines {
+                *entry.1.entry(key).or_default() += n;
+            }
+        }
+        self
     }
 }
 
@@ -290,6 +304,28 @@ mod tests {
         let (other, _) =
             boilerplate.split(Some("Other"), "News.\nThe Gazette is owned by the Harbour Trust.");
         assert!(other.contains("Harbour Trust"), "learned per source");
+    }
+
+    #[test]
+    fn samples_counted_apart_and_merged_count_as_one() {
+        let bodies = [
+            (Some("Gazette"), "Story one.\nThe Gazette is owned by the Harbour Trust."),
+            (Some("Gazette"), "Story two.\nThe Gazette is owned by the Harbour Trust."),
+            (Some("Other"), "The Gazette is owned by the Harbour Trust.\nAnd a line of other words."),
+            (None, "A line of four words."),
+        ];
+        let mut whole = LineStats::default();
+        for (source, body) in bodies {
+            whole.add(source, body);
+        }
+        let apart = bodies.map(|(source, body)| {
+            let mut stats = LineStats::default();
+            stats.add(source, body);
+            stats
+        });
+        let [a, b, c, d] = apart;
+        assert_eq!(d.merged(b).merged(c.merged(a)), whole);
+        assert_eq!(whole.per_source["Gazette"].0, 2);
     }
 
     #[test]

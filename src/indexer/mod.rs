@@ -82,7 +82,15 @@ pub fn run(job: &IndexJob, index: &NewsIndex, reporter: &dyn Reporter) -> Result
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let writers = writer_threads(threads, job.normaliser.extractor.is_some());
     let sink = ArticleSink::new(index, job.heap_mb, writers, (job.commit_every, job.run_memory))?;
-    let total = Mutex::new(Summary::default());
+    let mut first = Summary::default();
+    if sink.knows_no_files() && !job.normaliser.boilerplate.is_learned() {
+        // A new index: the run parses every file it reads, so the furniture is learned now, with
+        // the sample read on all threads, instead of by the first thread to need it while the
+        // others wait.
+        first.furniture_learned =
+            pool.install(|| job.normaliser.boilerplate.learn_with(|| sample_line_stats(job))) as u64;
+    }
+    let total = Mutex::new(first);
     // Without entities the writer is the bottleneck: parsing far ahead of it gains nothing.
     let waiting = WaitingRoom::new(if job.normaliser.extractor.is_some() {
         waiting::WAITING_TEXT
@@ -271,18 +279,22 @@ fn index_file(
 /// Line statistics of the first files of the walk (sorted, so the same corpus gives the same
 /// sample whatever the timing), for learning each source's furniture.
 fn sample_line_stats(job: &IndexJob) -> LineStats {
-    let mut stats = LineStats::default();
     let files =
         job.roots.iter().flat_map(|root| corpus::walk(root, job.follow_links, &job.exclusions)).flatten();
-    for file in files.take(job.normaliser.boilerplate.sample_files()) {
-        let Ok(read) = corpus::read_file(&file.path, &job.read) else {
-            continue;
-        };
-        for raw in &read.articles {
-            stats.add(job.normaliser.source_of(raw, &file).as_deref(), &raw.body);
-        }
-    }
-    stats
+    let files: Vec<CorpusFile> = files.take(job.normaliser.boilerplate.sample_files()).collect();
+    // Read on the pool's threads where they are free: the counts add up the same in any order.
+    files
+        .par_iter()
+        .map(|file| {
+            let mut stats = LineStats::default();
+            if let Ok(read) = corpus::read_file(&file.path, &job.read) {
+                for raw in &read.articles {
+                    stats.add(job.normaliser.source_of(raw, file).as_deref(), &raw.body);
+                }
+            }
+            stats
+        })
+        .reduce(LineStats::default, LineStats::merged)
 }
 
 fn report_outcome(outcome: &FileOutcome, summary: &mut Summary, reporter: &dyn Reporter) {

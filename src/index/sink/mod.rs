@@ -163,6 +163,12 @@ impl ArticleSink {
         self.manifest.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether the index recorded no file when the run began (and none has been put since):
+    /// every file the run reads is then new.
+    pub fn knows_no_files(&self) -> bool {
+        self.manifest().is_empty()
+    }
+
     /// The record of `path` committed before this run, noting that the run met the file.
     pub fn check_in(&self, path: &str) -> Option<FileRecord> {
         self.manifest().check_in(path)
