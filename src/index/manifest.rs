@@ -152,21 +152,24 @@ impl Manifest {
     /// Appends the staged records to the journal, synced to disk, and returns the journal
     /// length that the commit including their documents must carry in its [`Payload`].
     pub fn write_staged(&mut self) -> Result<u64> {
-        let mut journal = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| Error::io(&self.path, e))?;
-        // A killed run may have left records past the committed length: cut them first.
-        journal.set_len(self.committed_len).map_err(|e| Error::io(&self.path, e))?;
-        let mut text = String::new();
-        for (path, record) in self.staged.drain(..) {
-            text.push_str(&format_line(&path, record.as_ref()));
-            let key = path_key(&path);
+        let append = self.take_staged();
+        let len = append.write()?;
+        self.appended(len);
+        Ok(len)
+    }
+
+    /// Takes the staged records out as the journal's next member, counting them as committed:
+    /// [`JournalAppend::write`] can then compress and sync it without the manifest's lock,
+    /// which parsing threads take to look their files up. Only the commit under way writes to
+    /// the journal, so nothing else appends meanwhile.
+    pub fn take_staged(&mut self) -> JournalAppend {
+        let records = std::mem::take(&mut self.staged);
+        for (path, record) in &records {
+            let key = path_key(path);
             match (self.files.get_mut(key), record) {
                 (Some(known), Some(r)) => {
                     let seen = known.seen;
-                    *known = KnownFile::new(&r).expect("records are made from file hashes");
+                    *known = KnownFile::new(r).expect("records are made from file hashes");
                     known.seen = seen;
                 }
                 (Some(_), None) => self.files.remove(key),
@@ -174,6 +177,35 @@ impl Manifest {
                 (None, None) => self.added = self.added.saturating_sub(1),
             }
         }
+        JournalAppend { path: self.path.clone(), committed_len: self.committed_len, records }
+    }
+
+    /// Records the journal's length once [`JournalAppend::write`] has returned it.
+    pub fn appended(&mut self, len: u64) {
+        self.committed_len = len;
+    }
+}
+
+/// The staged records of one commit, taken out of the manifest, to be appended to its journal.
+#[derive(Debug)]
+pub struct JournalAppend {
+    path: PathBuf,
+    committed_len: u64,
+    records: Vec<(String, Option<FileRecord>)>,
+}
+
+impl JournalAppend {
+    /// Appends the records as one gzip member, synced to disk, after cutting what a killed run
+    /// may have left past the committed length; returns the journal's new length.
+    pub fn write(self) -> Result<u64> {
+        let mut journal = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io(&self.path, e))?;
+        journal.set_len(self.committed_len).map_err(|e| Error::io(&self.path, e))?;
+        let text: String =
+            self.records.iter().map(|(path, record)| format_line(path, record.as_ref())).collect();
         let mut member = GzEncoder::new(Vec::new(), Compression::fast());
         member
             .write_all(text.as_bytes())
@@ -182,8 +214,7 @@ impl Manifest {
         let member = member.finish().map_err(|e| Error::io(&self.path, e))?;
         journal.write_all(&member).map_err(|e| Error::io(&self.path, e))?;
         journal.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        self.committed_len += member.len() as u64;
-        Ok(self.committed_len)
+        Ok(self.committed_len + member.len() as u64)
     }
 }
 

@@ -255,11 +255,13 @@ impl ArticleSink {
             return Ok(());
         }
         Batch { fields: &self.fields, writer: &writer, state: &mut state }.hand_over(0)?;
-        let payload = Payload {
-            journal_len: self.manifest().write_staged()?,
-            commit: state.next_commit,
-            sketches_len: state.journal.write_staged()?,
-        };
+        // The manifest's lock only while the records are taken out: the parsing threads look
+        // their next files up meanwhile (compressing and syncing them held it 10 to 15 ms).
+        let append = self.manifest().take_staged();
+        let journal_len = append.write()?;
+        self.manifest().appended(journal_len);
+        let payload =
+            Payload { journal_len, commit: state.next_commit, sketches_len: state.journal.write_staged()? };
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload.to_string());
         prepared.commit()?;
