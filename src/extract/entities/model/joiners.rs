@@ -72,7 +72,7 @@ impl std::ops::BitOr for Places {
     }
 }
 
-/// The words that join names, in order for saving, and by [`text_hash`] for the lookups of
+/// The words that join names, in order for saving, and by their `text_hash` for the lookups of
 /// every token near a name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Joiners {

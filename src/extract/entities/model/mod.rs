@@ -3,6 +3,7 @@
 //! canonical names and the place hierarchy, and the article's coreference pass still applies.
 //! The shipped model lives in `index_schema/ner/model.bin.gz`; `newsdex train-ner` rebuilds it.
 
+mod anchors;
 pub mod conll;
 mod context;
 pub mod features;

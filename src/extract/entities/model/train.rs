@@ -8,8 +8,9 @@ use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
+use super::anchors::could_be_named;
 use super::conll::Document;
-use super::features::{DocumentContext, Features, GazetteerTag, Places, could_be_named, extract};
+use super::features::{DocumentContext, Features, GazetteerTag, Places, extract};
 use super::labels::{COUNT, Span, TYPES, from_spans, spans};
 use super::viterbi::{Transitions, viterbi};
 use super::weights::{Prehashed, Scratch, TRANSITIONS, Weights};
