@@ -276,6 +276,28 @@ fn push_ascii_words(out: &mut String, text: &str) {
 }
 
 #[cfg(test)]
+impl Article {
+    /// An article of this title and body and nothing else, for the tests that need one.
+    pub(crate) fn bare(title: &str, body: &str) -> Article {
+        Article {
+            publication: Publication::default(),
+            others: Vec::new(),
+            title: title.to_string(),
+            body: body.to_string(),
+            word_count: 0,
+            content_hash: String::new(),
+            entities: Vec::new(),
+            entities_not_extracted: false,
+            exact_text: None,
+            furniture: Vec::new(),
+            sketch: None,
+            story: String::new(),
+            added_in: 0,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -341,18 +363,9 @@ mod tests {
     fn the_smallest_id_is_shown_whatever_the_order_copies_came_in() {
         let mut article = Article {
             publication: publication("b", "/b"),
-            others: Vec::new(),
-            title: "T".into(),
-            body: "B".into(),
             word_count: 2,
             content_hash: content_hash("T", "B"),
-            entities: Vec::new(),
-            entities_not_extracted: false,
-            exact_text: None,
-            furniture: Vec::new(),
-            sketch: None,
-            story: String::new(),
-            added_in: 0,
+            ..Article::bare("T", "B")
         };
         article.add_publication(publication("c", "/c"));
         article.add_publication(publication("a", "/a"));

@@ -138,24 +138,9 @@ fn deliver(sink: &ArticleSink, parsed: Parsed, summary: &mut Summary, reporter: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::Publication;
 
     fn parsed(path: &str, body_bytes: usize) -> Parsed {
-        let article = Article {
-            publication: Publication::default(),
-            others: Vec::new(),
-            title: "Talks".to_string(),
-            body: "x".repeat(body_bytes),
-            word_count: 1,
-            content_hash: String::new(),
-            entities: Vec::new(),
-            entities_not_extracted: false,
-            exact_text: None,
-            furniture: Vec::new(),
-            sketch: None,
-            story: String::new(),
-            added_in: 0,
-        };
+        let article = Article::bare("Talks", &"x".repeat(body_bytes));
         let record = FileRecord { size: 0, mtime_ns: 0, hash: String::new(), articles: 1 };
         Parsed { path: path.to_string(), record, articles: vec![article], lacking: Vec::new() }
     }
