@@ -151,8 +151,8 @@ impl Manifest {
 
     /// Appends the staged records to the journal, synced to disk, and returns the journal
     /// length that the commit including their documents must carry in its [`Payload`]: the
-    /// three steps a commit takes (see `ArticleSink`), at once, for the tests.
-    #[cfg(test)]
+    /// three steps of a commit at once, for callers that hold the manifest alone (the tests;
+    /// the sink takes them one by one, to write without the manifest's lock).
     pub fn write_staged(&mut self) -> Result<u64> {
         let append = self.take_staged();
         let len = append.write()?;
