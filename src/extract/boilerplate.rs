@@ -97,9 +97,7 @@ impl LineStats {
             *entry.1.entry(key).or_default() += 1;
         }
     }
-}
 
-impl LineStats {
     /// The counts of two samples together: the same as one sample of both, in any order.
     pub fn merged(mut self, other: LineStats) -> LineStats {
         for (source, (articles, lines)) in other.per_source {
