@@ -20,9 +20,11 @@ pub use sink::{ArticleSink, Committed, FileOutcome, RUN_MEMORY_LIMIT};
 
 use std::path::{Path, PathBuf};
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
 use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::error::{Error, Result};
 
@@ -47,6 +49,8 @@ pub struct NewsIndex {
     pub fields: Fields,
     /// The folder it lives in.
     pub path: PathBuf,
+    /// The reader behind [`NewsIndex::searcher`], opened at the first search.
+    reader: OnceLock<IndexReader>,
 }
 
 impl NewsIndex {
@@ -143,10 +147,25 @@ impl NewsIndex {
         Ok(index)
     }
 
+    /// The searcher every search, count and histogram of this process runs on: the index as
+    /// it was at the first of them. Opening a reader maps each segment's files and starts a
+    /// thread that watches for commits; `batch` and `run --all` ask many questions in a row,
+    /// and each one opened its own (twice, with entity filters), so the pages of the segments
+    /// were mapped again and the blocks of stored articles decompressed again every time. The
+    /// commands that search never write, so the snapshot is the index they were given.
+    pub fn searcher(&self) -> Result<Searcher> {
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader.searcher());
+        }
+        let reader: IndexReader =
+            self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(self.reader.get_or_init(|| reader).searcher())
+    }
+
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
         spec.register_tokenizers(&index)?;
         let fields = Fields::resolve(&index.schema())?;
-        Ok(NewsIndex { index, fields, path: path.to_path_buf() })
+        Ok(NewsIndex { index, fields, path: path.to_path_buf(), reader: OnceLock::new() })
     }
 }
 
@@ -194,5 +213,29 @@ fn incompatible(path: &Path, found: &str, spec: &SchemaSpec) -> Error {
         path: path.to_path_buf(),
         found: found.to_string(),
         expected: spec.version.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{TantivyDocument, doc};
+
+    use super::*;
+
+    #[test]
+    fn the_searches_of_a_process_share_one_snapshot_of_the_index() {
+        let index = NewsIndex::in_memory().unwrap();
+        let id = index.fields.id;
+        let mut writer = index.index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).unwrap();
+        writer.add_document(doc!(id => "a")).unwrap();
+        writer.commit().unwrap();
+        let first = index.searcher().unwrap();
+        assert_eq!(first.num_docs(), 1);
+        writer.add_document(doc!(id => "b")).unwrap();
+        writer.commit().unwrap();
+        // One reader, opened at the first search: the same segments, and their caches.
+        let second = index.searcher().unwrap();
+        assert_eq!(second.generation().generation_id(), first.generation().generation_id());
+        assert_eq!(second.num_docs(), 1, "the snapshot of the first search");
     }
 }

@@ -159,7 +159,7 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
         return Ok(Vec::new());
     }
     let lexicon = Extractor::shared()?.lexicon();
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let fields = &index.fields;
     let groups: [(&Vec<String>, &[Kind], Field, &'static str); 4] = [
         (&filters.persons, &[Kind::Person], fields.person, "--person"),

@@ -61,7 +61,7 @@ pub fn facet_counts(
     by: FacetBy,
     top: usize,
 ) -> Result<FacetCounts> {
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let (query, _) = build_query(index, request)?;
     let field = match by {
         FacetBy::Actor => "actor",
@@ -141,7 +141,7 @@ fn histogram_for(index: &NewsIndex, query: &dyn Query, period: Period, collapse:
     if !collapse {
         return date_histogram_of(index, query, period);
     }
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let stories = collapse::stories(&searcher, query, false)?;
     let mut days: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let mut undated = 0;
@@ -158,7 +158,7 @@ fn histogram_for(index: &NewsIndex, query: &dyn Query, period: Period, collapse:
 
 /// Counts the articles `query` matches per `period`.
 pub fn date_histogram_of(index: &NewsIndex, query: &dyn Query, period: Period) -> Result<Histogram> {
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let (total, (days, undated)) = searcher.search(query, &(Count, DayCounts))?;
     Ok(bucketed(total, days, undated, period))
 }

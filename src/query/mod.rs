@@ -101,8 +101,7 @@ const SNIPPET_CHARS: usize = 220;
 
 /// Runs `request` against `index`.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.searcher()?;
     let (query, text_query) = build_query(index, request)?;
     let limit = request.limit.max(1);
     let (total, addresses) = if request.collapse {

@@ -48,7 +48,7 @@ pub struct IndexStats {
 
 /// Reads the figures of `index`.
 pub fn index_stats(index: &NewsIndex) -> Result<IndexStats> {
-    let searcher = index.index.reader()?.searcher();
+    let searcher = index.searcher()?;
     let mut sources = FacetCollector::for_field("source_facet");
     sources.add_facet("/");
     let counts = searcher.search(&AllQuery, &sources)?;
