@@ -17,21 +17,23 @@ impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter { inner: tokenizer, memory: StemMemory::default() }
+        CachedStemmerFilter { inner: tokenizer }
     }
 }
 
-/// [`CachedStemmer`] applied to a tokenizer. Each clone (one per indexing thread) has its
-/// own memory, so no lock is taken.
+/// [`CachedStemmer`] applied to a tokenizer. The memory belongs to the thread, not to the
+/// filter: tantivy clones a field's analyzer for every segment it writes and for every search
+/// that makes snippets, and a memory per clone was 512 KiB allocated and zeroed each time, and
+/// then empty, so that the snippets of a search stemmed every word of ten articles afresh.
+#[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    memory: StemMemory,
 }
 
-impl<T: Clone> Clone for CachedStemmerFilter<T> {
-    fn clone(&self) -> Self {
-        CachedStemmerFilter { inner: self.inner.clone(), memory: StemMemory::default() }
-    }
+thread_local! {
+    /// The memory this thread's streams stem with: taken by a stream while it runs and given
+    /// back when it ends, so that looking a word up costs no access to the thread's storage.
+    static THREAD_MEMORY: std::cell::Cell<Option<Box<StemMemory>>> = const { std::cell::Cell::new(None) };
 }
 
 /// A two-way set-associative memory: each word has a set of two slots, chosen by its hash; the
@@ -86,6 +88,14 @@ impl StemMemory {
             *first = Slot { word: key, stem: value };
         }
         *word = stem;
+    }
+}
+
+#[cfg(test)]
+impl StemMemory {
+    /// Whether `word` is in its set, stem and all.
+    fn remembers(&self, word: &str) -> bool {
+        ShortWord::new(word).is_some_and(|key| self.sets[key.set()].0.iter().any(|slot| slot.word == key))
     }
 }
 
@@ -166,25 +176,38 @@ impl ShortWord {
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemStream { tail: self.inner.token_stream(text), memory: &mut self.memory }
+        // A stream made while another of this thread's runs gets a memory of its own.
+        let memory = THREAD_MEMORY.take().unwrap_or_default();
+        CachedStemStream { tail: self.inner.token_stream(text), memory: Some(memory) }
     }
 }
 
 /// The tokens of the inner stream, stemmed.
-pub struct CachedStemStream<'a, S> {
+pub struct CachedStemStream<S> {
     tail: S,
-    memory: &'a mut StemMemory,
+    /// The thread's memory, given back when the stream ends (always here until then).
+    memory: Option<Box<StemMemory>>,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
+impl<S> Drop for CachedStemStream<S> {
+    fn drop(&mut self) {
+        if let Some(memory) = self.memory.take() {
+            THREAD_MEMORY.set(Some(memory));
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for CachedStemStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
-        self.memory.stem_in_place(&mut self.tail.token_mut().text);
+        if let Some(memory) = self.memory.as_mut() {
+            memory.stem_in_place(&mut self.tail.token_mut().text);
+        }
         true
     }
 
@@ -230,6 +253,32 @@ mod tests {
         // Twice: the second pass answers every word from memory.
         assert_eq!(tokens(&mut cached, text), expected);
         assert_eq!(tokens(&mut cached, text), expected);
+    }
+
+    #[test]
+    fn the_threads_memory_outlives_the_analyzer_that_filled_it() {
+        let analyzer = || {
+            TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(CachedStemmer).build()
+        };
+        // A thread of its own, so that no other test's words are in its memory.
+        std::thread::spawn(move || {
+            assert_eq!(tokens(&mut analyzer(), "Fighting rebels"), ["fight", "rebel"]);
+            let memory = THREAD_MEMORY.take().expect("given back to the thread when the stream ended");
+            assert!(memory.remembers("fighting") && memory.remembers("rebels"));
+            assert!(!memory.remembers("ceasefire"));
+            THREAD_MEMORY.set(Some(memory));
+            // Another analyzer (tantivy clones one per segment, and per search for its
+            // snippets) stems with the same memory, and holds it while its stream runs.
+            let mut other = analyzer();
+            let mut stream = other.token_stream("ceasefire talks");
+            assert!(THREAD_MEMORY.take().is_none(), "held by the running stream");
+            assert!(stream.advance() && stream.token().text == "ceasefir");
+            drop(stream);
+            let memory = THREAD_MEMORY.take().expect("given back");
+            assert!(memory.remembers("fighting") && memory.remembers("ceasefire"));
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
