@@ -251,7 +251,7 @@ pub fn run_saved(index_path: &Path, queries_path: &Path, args: RunArgs) -> anyho
         let search = search_args(name, query, &args)?;
         let mut request = search.request()?;
         let show = Presentation::from_args(&search)?;
-        let commit = query::current_commit(&index)?;
+        let commit = index.snapshot_commit()?;
         let run = runs.entry(name.clone()).or_default();
         if args.new {
             request.added_after = run.new_since_commit;

@@ -50,7 +50,15 @@ pub struct NewsIndex {
     /// The folder it lives in.
     pub path: PathBuf,
     /// The reader behind [`NewsIndex::searcher`], opened at the first search.
-    reader: OnceLock<IndexReader>,
+    snapshot: OnceLock<Snapshot>,
+}
+
+/// The reader every search of a process shares, and the commit it holds at least.
+struct Snapshot {
+    reader: IndexReader,
+    /// The index's last commit read just before the reader opened it: a commit made in
+    /// between can only make the reader's view newer than this.
+    commit: u64,
 }
 
 impl NewsIndex {
@@ -154,18 +162,31 @@ impl NewsIndex {
     /// were mapped again and the blocks of stored articles decompressed again every time. The
     /// commands that search never write, so the snapshot is the index they were given.
     pub fn searcher(&self) -> Result<Searcher> {
-        if let Some(reader) = self.reader.get() {
-            return Ok(reader.searcher());
+        Ok(self.snapshot()?.reader.searcher())
+    }
+
+    /// The sequence number of the last commit [`NewsIndex::searcher`]'s snapshot holds, at
+    /// least (0 for an empty index). An alert records it as seen: an article of a later
+    /// commit that the snapshot holds too may be shown again by the next alert, but none is
+    /// missed, however many commits other processes make while this one searches.
+    pub fn snapshot_commit(&self) -> Result<u64> {
+        Ok(self.snapshot()?.commit)
+    }
+
+    fn snapshot(&self) -> Result<&Snapshot> {
+        if let Some(snapshot) = self.snapshot.get() {
+            return Ok(snapshot);
         }
+        let commit = manifest::Payload::parse(self.index.load_metas()?.payload.as_deref()).commit;
         let reader: IndexReader =
             self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(self.reader.get_or_init(|| reader).searcher())
+        Ok(self.snapshot.get_or_init(|| Snapshot { reader, commit }))
     }
 
     fn finish(index: Index, spec: SchemaSpec, path: &Path) -> Result<Self> {
         spec.register_tokenizers(&index)?;
         let fields = Fields::resolve(&index.schema())?;
-        Ok(NewsIndex { index, fields, path: path.to_path_buf(), reader: OnceLock::new() })
+        Ok(NewsIndex { index, fields, path: path.to_path_buf(), snapshot: OnceLock::new() })
     }
 }
 
@@ -227,15 +248,22 @@ mod tests {
         let index = NewsIndex::in_memory().unwrap();
         let id = index.fields.id;
         let mut writer = index.index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).unwrap();
-        writer.add_document(doc!(id => "a")).unwrap();
-        writer.commit().unwrap();
+        let commit = |writer: &mut tantivy::IndexWriter<TantivyDocument>, value: &str, number: u64| {
+            writer.add_document(doc!(id => value)).unwrap();
+            let mut prepared = writer.prepare_commit().unwrap();
+            prepared.set_payload(&manifest::Payload { commit: number, ..Default::default() }.to_string());
+            prepared.commit().unwrap();
+        };
+        commit(&mut writer, "a", 1);
         let first = index.searcher().unwrap();
         assert_eq!(first.num_docs(), 1);
-        writer.add_document(doc!(id => "b")).unwrap();
-        writer.commit().unwrap();
+        // Another process commits while this one searches.
+        commit(&mut writer, "b", 2);
         // One reader, opened at the first search: the same segments, and their caches.
         let second = index.searcher().unwrap();
         assert_eq!(second.generation().generation_id(), first.generation().generation_id());
         assert_eq!(second.num_docs(), 1, "the snapshot of the first search");
+        // An alert records the commit its searches saw, not the newer one: "b" is for the next.
+        assert_eq!(index.snapshot_commit().unwrap(), 1);
     }
 }

@@ -81,12 +81,6 @@ pub struct SearchRequest {
     pub added_after: Option<u64>,
 }
 
-/// The sequence number of the index's last commit (0 for an empty index).
-pub fn current_commit(index: &NewsIndex) -> Result<u64> {
-    let payload = index.index.load_metas()?.payload;
-    Ok(crate::index::manifest::Payload::parse(payload.as_deref()).commit)
-}
-
 /// The answer to a search.
 #[derive(Debug)]
 pub struct SearchResults {
