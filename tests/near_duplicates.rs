@@ -49,6 +49,9 @@ fn versions_of_a_story_collapse_into_the_earliest() {
     assert!(collapsed.stderr.contains("2 matches"), "{}", collapsed.stderr);
     let table = env.run(&["search", "ceasefire", "--collapse", "--sort", "oldest"]);
     assert!(table.stdout.contains("Kerry and Lavrov reach Syria deal  [3 versions]"), "{}", table.stdout);
+    // Counted without a page of hits: stories when collapsed, articles when not.
+    assert_eq!(env.run(&["search", "ceasefire", "--collapse", "--count"]).stdout, "2\n");
+    assert_eq!(env.run(&["search", "ceasefire", "--count"]).stdout, "4\n");
 }
 
 #[test]

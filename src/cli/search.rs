@@ -164,7 +164,11 @@ pub fn execute(index: &NewsIndex, request: &SearchRequest, show: &Presentation) 
         }
         return Ok(histogram.total);
     }
-    let results = query::search(index, request)?;
+    let results = if show.count {
+        query::search(index, &SearchRequest { limit: 0, ..request.clone() })?
+    } else {
+        query::search(index, request)?
+    };
     if show.count {
         print_stdout(|out| writeln!(out, "{}", results.total))?;
     } else if let Some(fields) = &show.fields {

@@ -69,7 +69,7 @@ pub struct SearchRequest {
     pub from: Option<NaiveDate>,
     /// Last day included.
     pub to: Option<NaiveDate>,
-    /// Hits to return.
+    /// Hits to return; 0 counts the matches and returns none.
     pub limit: usize,
     /// Hits to skip first.
     pub offset: usize,
@@ -97,7 +97,16 @@ const SNIPPET_CHARS: usize = 220;
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
     let searcher = index.searcher()?;
     let (query, text_query) = build_query(index, request)?;
-    let limit = request.limit.max(1);
+    let limit = request.limit;
+    if limit == 0 {
+        // Only the number (`--count`, `run --all`): no page to rank, read or make snippets of.
+        let total = if request.collapse {
+            collapse::stories(&searcher, &*query, false)?.len()
+        } else {
+            searcher.search(&*query, &Count)?
+        };
+        return Ok(SearchResults { total, hits: Vec::new() });
+    }
     let (total, addresses) = if request.collapse {
         collapsed_page(&searcher, &*query, request, limit)?
     } else {
@@ -122,7 +131,6 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             Ok(hit)
         })
         .collect::<Result<Vec<_>>>()?;
-    let hits = if request.limit == 0 { Vec::new() } else { hits };
     Ok(SearchResults { total, hits })
 }
 
