@@ -19,7 +19,6 @@ pub use schema::{Fields, SchemaSpec};
 pub use sink::{ArticleSink, Committed, FileOutcome, RUN_MEMORY_LIMIT};
 
 use std::path::{Path, PathBuf};
-
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
