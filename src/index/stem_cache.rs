@@ -179,8 +179,9 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        // A stream made while another of this thread's runs gets a memory of its own.
-        let memory = THREAD_MEMORY.take().unwrap_or_default();
+        // A stream made while another of this thread's runs gets a memory of its own, and so
+        // does one made while the thread's storage is being torn down.
+        let memory = THREAD_MEMORY.try_with(std::cell::Cell::take).ok().flatten().unwrap_or_default();
         CachedStemStream { tail: self.inner.token_stream(text), memory: Some(memory) }
     }
 }
@@ -195,7 +196,8 @@ pub struct CachedStemStream<S> {
 impl<S> Drop for CachedStemStream<S> {
     fn drop(&mut self) {
         if let Some(memory) = self.memory.take() {
-            THREAD_MEMORY.set(Some(memory));
+            // Once the thread's storage is torn down, the memory goes with the stream.
+            let _ = THREAD_MEMORY.try_with(|slot| slot.set(Some(memory)));
         }
     }
 }
