@@ -38,7 +38,7 @@ pub struct Cli {
 
 impl Cli {
     /// The resident memory an indexing run is meant to stay within, in bytes: the writer heap
-    /// plus 300 MiB (README, Performance). `None` for commands that do not index.
+    /// plus 300 MiB (README, Performance: the targets). `None` for commands that do not index.
     pub fn indexing_memory_budget(&self) -> Option<u64> {
         match &self.command {
             Command::Index(args) => Some((args.heap_mb as u64 + 300) << 20),
