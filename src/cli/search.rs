@@ -53,9 +53,11 @@ pub fn output_format(format: FormatArg) -> OutputFormat {
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly. The output is buffered
+/// and flushed when `print` returns: stdout alone is flushed at every line, and pretty JSON made
+/// a system call of each line (1.45 million for the Reuters slice's 30,040 hits).
 pub fn print_stdout(print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match print(&mut out).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
