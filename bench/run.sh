@@ -18,6 +18,9 @@
 #   bench/run.sh [CORPUS_DIR]     default: the Reuters slice from ../shared/corpora, unpacked
 #                                  into bench/.data on first use
 #   ROUNDS=1 bench/run.sh DIR      one round (a million articles take about 20 minutes each)
+#   NEWSDEX=target/pgo/release/newsdex bench/run.sh
+#                                  measures that binary instead of building one (bench/pgo.sh
+#                                  makes this one)
 #   BENCH_SMOKE=1 bench/run.sh     CI's smoke run: sample_corpus/, the debug build, no
 #                                  tantivy-cli; checks that the suite runs, its figures mean nothing
 set -euo pipefail
@@ -51,7 +54,11 @@ if [ -z "$corpus" ]; then
   fi
 fi
 
-if [ -n "$smoke" ]; then
+if [ -n "${NEWSDEX:-}" ]; then
+  newsdex=$(cd "$(dirname "$NEWSDEX")" && pwd)/$(basename "$NEWSDEX")
+  [ -x "$newsdex" ] || { echo "NEWSDEX=$NEWSDEX is not an executable" >&2; exit 2; }
+  echo "measuring $newsdex" >&2
+elif [ -n "$smoke" ]; then
   echo "smoke run: debug build, no tantivy-cli" >&2
   (cd "$top" && cargo build --quiet)
   newsdex="$top/target/debug/newsdex"
