@@ -48,10 +48,13 @@ echo "training on $corpus..." >&2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 index="$scratch/index"
-train_index() { # extra index arguments...
-  rm -rf "$index"
+index_corpus() { # extra index arguments...: indexes the corpus, stops the script if that fails
   "$trainer" --index "$index" index "$corpus" --quiet --threads 2 "$@" >/dev/null 2>"$scratch/stderr" \
     || { cat "$scratch/stderr" >&2; exit 1; }
+}
+train_index() { # extra index arguments...: the same into a new index
+  rm -rf "$index"
+  index_corpus "$@"
 }
 train_index
 train_index --no-entities
@@ -59,7 +62,7 @@ train_index --extractor rules
 train_index --commit-every 300
 train_index --commit-every 300 --no-entities
 train_index
-"$trainer" --index "$index" index "$corpus" --quiet --threads 2 >/dev/null 2>&1 # unchanged
+index_corpus # again, every file unchanged
 grep -hv '^#' "$here"/queries/*.txt >"$scratch/queries.txt"
 "$trainer" --index "$index" batch "$scratch/queries.txt" --format jsonl >/dev/null || true
 for query in oil '"prime minister"' 'blair AND brown'; do
@@ -67,8 +70,10 @@ for query in oil '"prime minister"' 'blair AND brown'; do
   "$trainer" --index "$index" facets "$query" --by person >/dev/null 2>&1 || true
 done
 
-"$profdata" merge -o "$profiles/merged.profdata" "$profiles"
+"$profdata" merge -o "$scratch/merged.profdata" "$profiles"
+# Named by its content: cargo rebuilds when its flags change, not when a file they name does.
+merged="$profiles/merged-$(sha256sum "$scratch/merged.profdata" | cut -c1-16).profdata"
+mv "$scratch/merged.profdata" "$merged"
 echo "building the optimised binary..." >&2
-RUSTFLAGS="-Cprofile-use=$profiles/merged.profdata" CARGO_TARGET_DIR="$top/target/pgo" \
-  cargo build --release --quiet
+RUSTFLAGS="-Cprofile-use=$merged" CARGO_TARGET_DIR="$top/target/pgo" cargo build --release --quiet
 echo "$top/target/pgo/release/newsdex"

@@ -55,8 +55,8 @@ if [ -z "$corpus" ]; then
 fi
 
 if [ -n "${NEWSDEX:-}" ]; then
+  [ -f "$NEWSDEX" ] && [ -x "$NEWSDEX" ] || { echo "NEWSDEX=$NEWSDEX is not an executable" >&2; exit 2; }
   newsdex=$(cd "$(dirname "$NEWSDEX")" && pwd)/$(basename "$NEWSDEX")
-  [ -x "$newsdex" ] || { echo "NEWSDEX=$NEWSDEX is not an executable" >&2; exit 2; }
   echo "measuring $newsdex" >&2
 elif [ -n "$smoke" ]; then
   echo "smoke run: debug build, no tantivy-cli" >&2
