@@ -240,6 +240,18 @@ impl Lexicon {
         })
     }
 
+    /// Every known name in `text` that starts at one of `starts` (ascending), leftmost-longest:
+    /// (start, end, what). The caller checks where a match ends.
+    pub fn find_known_from<'a>(
+        &'a self,
+        text: &'a str,
+        starts: &'a [usize],
+    ) -> impl Iterator<Item = (usize, usize, &'a Known)> + 'a {
+        self.automaton
+            .leftmost_longest_from(text, starts)
+            .map(move |(start, end, pattern)| (start, end, &self.patterns[pattern]))
+    }
+
     /// Names the shipped data (gazetteers, aliases, cue words) among other versions of it: the
     /// start of the BLAKE3 hash of all of it. Entities extracted with other data have other
     /// canonical names, so an index records it.

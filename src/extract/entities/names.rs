@@ -3,7 +3,9 @@
 //! no prefilter helps it; it was a ninth of the labeller's time (4.8% of the samples of a full
 //! run on the Reuters slice, the labeller 42%). Nearly every name starts with a capital, so
 //! the automaton is walked anchored, and only from the pairs of bytes some name starts with:
-//! the same matches, for a few steps at each capital.
+//! the same matches, for a few steps at each capital. The labeller, whose text is words joined
+//! by spaces, asks only at the words' starts (and after hyphens and slashes inside words):
+//! looking at every byte for a capital was 2% of the instructions of `newsdex entities`.
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
@@ -62,6 +64,30 @@ impl NameMatcher {
             }
             at = bytes.len();
             None
+        })
+    }
+
+    /// The leftmost-longest matches that start at one of `starts` (ascending): (start, end,
+    /// pattern). For text made of words joined by spaces, where a name counts only from the
+    /// start of a word: the scan visits each word once instead of each byte, and a match
+    /// beginning inside a word can no longer hide one that begins at the next word.
+    pub fn leftmost_longest_from<'a>(
+        &'a self,
+        text: &'a str,
+        starts: &'a [usize],
+    ) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        starts.iter().filter_map(move |&start| {
+            if start < at || start >= bytes.len() || !self.firsts[usize::from(bytes[start])] {
+                return None;
+            }
+            if !self.could_start(bytes, start) {
+                return None;
+            }
+            let (end, pattern) = self.longest_at(bytes, start)?;
+            at = end;
+            Some((start, end, pattern))
         })
     }
 
@@ -169,5 +195,24 @@ mod tests {
         }
         let found = |text| matcher.leftmost_longest(text).map(|(s, e, _)| &text[s..e]).collect::<Vec<_>>();
         assert_eq!(found("New York City-based and Paris-New York"), ["New York City", "Paris", "New York"]);
+    }
+
+    #[test]
+    fn from_given_starts_finds_the_unanchored_matches_that_begin_there() {
+        let names = ["New York", "New York City", "York", "Paris", "UN", "Bank of England", "England"];
+        let matcher = NameMatcher::new(&names).unwrap();
+        let text = "the UN in New York City , York and the Bank of England";
+        let starts: Vec<usize> =
+            std::iter::once(0).chain(text.match_indices(' ').map(|(at, _)| at + 1)).collect();
+        let all: Vec<_> = matcher.leftmost_longest(text).collect();
+        assert_eq!(matcher.leftmost_longest_from(text, &starts).collect::<Vec<_>>(), all);
+        let found = |starts: &[usize]| {
+            matcher.leftmost_longest_from(text, starts).map(|(s, e, _)| &text[s..e]).collect::<Vec<_>>()
+        };
+        // Only where asked: from the start of "York" of "New York City", and from "City"'s.
+        assert_eq!(found(&[14, 19]), ["York"]);
+        // A match hides the starts it covers.
+        assert_eq!(found(&[10, 14, 26]), ["New York City", "York"]);
+        assert_eq!(found(&[text.len()]), Vec::<&str>::new());
     }
 }

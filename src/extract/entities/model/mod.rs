@@ -151,19 +151,28 @@ fn identity(bytes: &[u8]) -> String {
 /// joined by spaces, and single words in capitals looked up in any case.
 pub fn gazetteer_tags<S: AsRef<str>>(lexicon: &Lexicon, words: &[S]) -> Vec<GazetteerTag> {
     thread_local! {
-        /// The joined words and where each starts, kept from one sentence to the next.
-        static JOINED: RefCell<(String, Vec<usize>)> = RefCell::default();
+        /// The joined words, where each starts, and where a name could start, kept from one
+        /// sentence to the next.
+        static JOINED: RefCell<Joined> = RefCell::default();
     }
-    JOINED.with_borrow_mut(|(joined, starts)| tags_over(lexicon, words, joined, starts))
+    JOINED.with_borrow_mut(|joined| tags_over(lexicon, words, joined))
+}
+
+/// The buffers [`gazetteer_tags`] joins a sentence's words in.
+#[derive(Default)]
+struct Joined {
+    text: String,
+    /// Where each word starts in `text`.
+    starts: Vec<usize>,
+    /// Where the matcher looks for names: each word's start, and each place inside a word
+    /// after a hyphen or a slash ("then-New York"), where a name found is not the word's but
+    /// keeps the matcher from taking its tail as the start of another ("York").
+    candidates: Vec<usize>,
 }
 
 /// [`gazetteer_tags`] with the buffers it joins the words in.
-fn tags_over<S: AsRef<str>>(
-    lexicon: &Lexicon,
-    words: &[S],
-    joined: &mut String,
-    starts: &mut Vec<usize>,
-) -> Vec<GazetteerTag> {
+fn tags_over<S: AsRef<str>>(lexicon: &Lexicon, words: &[S], joined: &mut Joined) -> Vec<GazetteerTag> {
+    let Joined { text: joined, starts, candidates } = joined;
     joined.clear();
     starts.clear();
     for w in words {
@@ -173,8 +182,17 @@ fn tags_over<S: AsRef<str>>(
         starts.push(joined.len());
         joined.push_str(w.as_ref());
     }
+    candidates.clear();
+    let mut word = 0;
+    for inside in memchr::memchr2_iter(b'-', b'/', joined.as_bytes()).map(|at| at + 1) {
+        let before = starts[word..].partition_point(|&start| start < inside);
+        candidates.extend_from_slice(&starts[word..word + before]);
+        word += before;
+        candidates.push(inside);
+    }
+    candidates.extend_from_slice(&starts[word..]);
     let mut tags = vec![0; words.len()];
-    for (start, end, known) in lexicon.find_known(joined) {
+    for (start, end, known) in lexicon.find_known_from(joined, candidates) {
         let last = starts.partition_point(|s| *s < end).saturating_sub(1);
         let (Ok(first), true) =
             (starts.binary_search(&start), starts[last] + words[last].as_ref().len() == end)
@@ -279,6 +297,21 @@ mod tests {
         });
         let scoring_openers = names(scoring_openers.into_iter().map(|(spans, _)| spans).collect());
         assert_eq!(scoring_openers, ["Many Chrysler", "Despite Sony", "Ford Motor Co"]);
+    }
+
+    #[test]
+    fn names_are_tagged_from_word_starts_and_a_name_inside_a_word_hides_its_tail() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let tags = |words: &[&str]| gazetteer_tags(&lexicon, words);
+        let in_new_york = tags(&["in", "New", "York", "and", "York", "/", "Paris"]);
+        assert_eq!(in_new_york[0], 0);
+        assert!(in_new_york[1] % 2 == 1 && in_new_york[2] == in_new_york[1] + 1, "{in_new_york:?}");
+        assert!(in_new_york[4] % 2 == 1 && in_new_york[6] % 2 == 1, "{in_new_york:?}");
+        // "New York" starts inside "then-New": not a name of these words, and "York" is not
+        // the start of one either.
+        assert_eq!(tags(&["then-New", "York", "officials"]), [0, 0, 0]);
+        assert_eq!(tags(&["Paris/New", "York", "flights"]), [0, 0, 0]);
+        assert_eq!(tags(&["Yorkshire", "and", "Parisian"]), [0, 0, 0]);
     }
 
     #[test]
