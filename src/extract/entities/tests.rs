@@ -129,3 +129,21 @@ fn shouted_headlines_give_only_known_names_and_lone_capitals_nothing() {
     let dateline = extractor().extract("", "NEW YORK 1996-08-30\nW L PCT GB\nStocks rose.");
     assert_eq!(dateline.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["New York City"]);
 }
+
+#[test]
+fn middle_initials_with_or_without_a_full_stop_stay_in_the_name() {
+    let model = Extractor::new(Method::Model).expect("shipped data loads");
+    // British style writes initials without a full stop; the gazetteer knows George as a town.
+    let british = "George W Bush will display a more consensual approach, Tony Blair said. \
+                   Mr Bush met Samuel L Jackson, and Plan B Fund backed Formula E Holdings.";
+    let entities = model.extract("Talks", british);
+    let people = names(&entities, Kind::Person);
+    assert_eq!(people, ["George W Bush", "Samuel L Jackson", "Tony Blair"], "{entities:?}");
+    assert!(names(&entities, Kind::Place).is_empty(), "not the town of George: {entities:?}");
+    let bush = entities.iter().find(|e| e.name == "George W Bush").unwrap();
+    assert_eq!(bush.mentions, 2, "Mr Bush is the same man: {bush:?}");
+    assert_eq!(names(&entities, Kind::Org), ["Formula E Holdings", "Plan B Fund"]);
+    let american = "George W. Bush will display a more consensual approach, Tony Blair said.";
+    let people = names(&model.extract("Talks", american), Kind::Person);
+    assert_eq!(people, ["George W. Bush", "Tony Blair"]);
+}

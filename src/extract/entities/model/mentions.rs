@@ -15,8 +15,7 @@ use super::tokenize::{Token, sentences};
 /// are one document for the model's document-level features.
 pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<Vec<Mention>> {
     let per_text: Vec<Vec<Vec<Token>>> = texts.iter().map(|t| sentences(t)).collect();
-    let words: Vec<Vec<&str>> =
-        per_text.iter().flatten().map(|s| s.iter().map(|t| t.text).collect()).collect();
+    let words: Vec<Vec<&str>> = per_text.iter().flatten().map(|s| words_with_initials(s)).collect();
     let mut labelled = labeller.label_with_gazetteer(lexicon, &words).into_iter();
     let mut per_text: Vec<Vec<Mention>> = per_text
         .iter()
@@ -27,6 +26,7 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
                 let (mut found, tags) = labelled.next().unwrap_or_default();
                 found.extend(curated_names(&found, &tags));
                 found.sort_unstable();
+                join_first_names(&mut found, tokens);
                 for span in &mut found {
                     while span.end - span.start > 1 && is_ticker(tokens[span.end - 1].text) {
                         span.end -= 1;
@@ -39,6 +39,64 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
         .collect();
     one_kind_per_name(&mut per_text);
     per_text
+}
+
+/// The sentence's words as the model reads them: a lone capital between two capitalised
+/// words is a middle initial written without its full stop, as British style writes it
+/// ("George W Bush"), and the model, trained on "George W. Bush", reads it with one.
+fn words_with_initials<'a>(tokens: &[Token<'a>]) -> Vec<&'a str> {
+    const INITIALS: [&str; 26] = [
+        "A.", "B.", "C.", "D.", "E.", "F.", "G.", "H.", "I.", "J.", "K.", "L.", "M.", "N.", "O.", "P.", "Q.",
+        "R.", "S.", "T.", "U.", "V.", "W.", "X.", "Y.", "Z.",
+    ];
+    let capitalised = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t: &Token| t.text.len() > 1 && t.text.starts_with(|c: char| c.is_uppercase()))
+    };
+    (0..tokens.len())
+        .map(|i| match tokens[i].text.as_bytes() {
+            [b] if b.is_ascii_uppercase()
+                && !matches!(b, b'A' | b'I')
+                && i > 0
+                && capitalised(i - 1)
+                && capitalised(i + 1) =>
+            {
+                INITIALS[usize::from(b - b'A')]
+            }
+            _ => tokens[i].text,
+        })
+        .collect()
+}
+
+/// The model's type for people: "PER" in [`super::labels::TYPES`].
+const PERSON: usize = 0;
+
+/// Whether a token is a middle initial: one capital, with or without its full stop.
+fn is_initial(token: &str) -> bool {
+    matches!(token.as_bytes(), [b] | [b, b'.'] if b.is_ascii_uppercase())
+}
+
+/// A person whose name starts with a middle initial takes the one-word name just before it
+/// as the first name: "George W. Bush" opening a sentence came out as the town of George and
+/// a person "W. Bush" (the gazetteer knows George as a place).
+fn join_first_names(spans: &mut Vec<Span>, tokens: &[Token]) {
+    let mut i = 1;
+    while i < spans.len() {
+        let (first, person) = (spans[i - 1], spans[i]);
+        let joins = first.end == person.start
+            && first.end - first.start == 1
+            && person.kind == PERSON
+            && person.end - person.start > 1
+            && is_initial(tokens[person.start].text)
+            && tokens[first.start].text.len() > 1;
+        if joins {
+            spans[i - 1] = Span { start: first.start, end: person.end, kind: PERSON };
+            spans.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// A name is one thing throughout an article: once one of its mentions is an organisation
