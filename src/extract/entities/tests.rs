@@ -147,3 +147,15 @@ fn middle_initials_with_or_without_a_full_stop_stay_in_the_name() {
     let people = names(&model.extract("Talks", american), Kind::Person);
     assert_eq!(people, ["George W. Bush", "Tony Blair"]);
 }
+
+#[test]
+fn a_title_is_no_part_of_a_name_and_the_person_is_filed_under_the_full_name() {
+    let model = Extractor::new(Method::Model).expect("shipped data loads");
+    let body = "Meanwhile Lib Dem leader Charles Kennedy is expected to attack Mr Blair's words as he \
+                begins a nationwide tour on Monday. Mr Kennedy is accelerating Lib Dem election \
+                preparations this week as he visits Manchester.";
+    let entities = model.extract("Kennedy tours", body);
+    let kennedy = entities.iter().find(|e| e.name == "Charles Kennedy").expect("found");
+    assert_eq!((kennedy.kind, kennedy.mentions), (Kind::Person, 3), "{entities:?}");
+    assert!(entities.iter().all(|e| !e.name.starts_with("Mr")), "{entities:?}");
+}

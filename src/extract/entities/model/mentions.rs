@@ -27,6 +27,7 @@ pub fn mentions(labeller: &Labeller, lexicon: &Lexicon, texts: &[&str]) -> Vec<V
                 found.extend(curated_names(&found, &tags));
                 found.sort_unstable();
                 join_first_names(&mut found, tokens);
+                drop_honorifics(&mut found, tokens);
                 for span in &mut found {
                     while span.end - span.start > 1 && is_ticker(tokens[span.end - 1].text) {
                         span.end -= 1;
@@ -95,6 +96,20 @@ fn join_first_names(spans: &mut Vec<Span>, tokens: &[Token]) {
             spans.remove(i);
         } else {
             i += 1;
+        }
+    }
+}
+
+/// A name the model opened with "Mr", "Mrs" or "Ms" is the person after it: the title is no
+/// part of a name (CoNLL never has it inside one), and an article that capitalises "Mr" inside
+/// its sentences ("attack Mr Blair's words") made the model take "Mr Kennedy" opening the next
+/// one for an organisation, which coreference then could not file under Charles Kennedy.
+fn drop_honorifics(spans: &mut [Span], tokens: &[Token]) {
+    for span in spans.iter_mut() {
+        if span.end - span.start > 1
+            && matches!(tokens[span.start].text, "Mr" | "Mr." | "Mrs" | "Mrs." | "Ms" | "Ms.")
+        {
+            *span = Span { start: span.start + 1, end: span.end, kind: PERSON };
         }
     }
 }
