@@ -102,6 +102,9 @@ pub struct Lexicon {
     patterns: Vec<Known>,
     by_lower_name: LowerNames,
     by_demonym: HashMap<String, Known>,
+    /// Canonical names given in place of the gazetteer's (`[canonical]` in `aliases.toml`), in
+    /// lower case, to the gazetteer's name.
+    renamed: HashMap<String, String>,
     /// The cue words.
     pub rules: Rules,
 }
@@ -142,6 +145,23 @@ struct AliasFile {
     org: HashMap<String, Vec<String>>,
     #[serde(default)]
     place: HashMap<String, Vec<String>>,
+    /// Gazetteer names given another canonical name, the one news writes.
+    #[serde(default)]
+    canonical: HashMap<String, String>,
+}
+
+/// Gives the entries the canonical names of `renames` (as their own name or as their country),
+/// leaving the names looked for in text as they are: what the gazetteer finds there is a
+/// feature of the model, and changing it would mean retraining the model.
+fn rename<'a>(renames: &HashMap<String, String>, entries: impl Iterator<Item = &'a mut Known>) {
+    for known in entries {
+        if let Some(new) = renames.get(&known.canonical) {
+            known.canonical = new.clone();
+        }
+        if let Some(new) = known.country.as_ref().and_then(|c| renames.get(c)) {
+            known.country = Some(new.clone());
+        }
+    }
 }
 
 fn config_error(file: &str, reason: impl Into<String>) -> Error {
@@ -225,9 +245,13 @@ impl Lexicon {
                 }
             }
         }
-        let (names, patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
+        let (names, mut patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
         let automaton = NameMatcher::new(&names).map_err(|e| config_error("gazetteer", e.to_string()))?;
-        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, rules })
+        let renamed = &aliases.canonical;
+        let all = by_lower_name.0.values_mut().flatten().flatten();
+        rename(renamed, patterns.iter_mut().chain(by_demonym.values_mut()).chain(all));
+        let renamed = renamed.iter().map(|(old, new)| (new.to_lowercase(), old.clone())).collect();
+        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, renamed, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
@@ -284,7 +308,16 @@ impl Lexicon {
     /// questions of each name it finds, and each lookup lowers the name's case and probes the
     /// table (1.5% of a full indexing run's samples went to those lookups).
     pub fn known_as(&self, name: &str) -> KnownAs<'_> {
-        KnownAs(self.by_lower_name.get(name.trim()))
+        let name = name.trim();
+        let renamed = || self.renamed.get(&name.to_lowercase()).and_then(|old| self.by_lower_name.get(old));
+        KnownAs(self.by_lower_name.get(name).or_else(renamed))
+    }
+
+    /// [`Lexicon::lookup_first`] under the names the gazetteer itself lists, not the canonical
+    /// names given in their place: what the labeller's features see of a word in capitals,
+    /// which must not move when a canonical name does (the model would need retraining).
+    pub fn listed_first(&self, kinds: &[Kind], name: &str) -> Option<(Kind, &Known)> {
+        KnownAs(self.by_lower_name.get(name.trim())).first(kinds)
     }
 }
 
@@ -333,6 +366,28 @@ mod tests {
         assert!(under(Kind::Org, &long.to_uppercase()).is_some());
         assert!(under(Kind::Org, &long[..SHORT_NAME]).is_none());
         assert!(under(Kind::Place, &long).is_none());
+    }
+
+    #[test]
+    fn every_country_has_one_name_whatever_the_text_calls_it() {
+        let lexicon = Lexicon::builtin().unwrap();
+        let country = |name: &str| lexicon.lookup(Kind::Place, name).map(|k| k.canonical.clone());
+        for name in ["Netherlands", "the Netherlands", "The Netherlands"] {
+            assert_eq!(country(name).as_deref(), Some("Netherlands"), "{name}");
+        }
+        assert_eq!(lexicon.demonym("Dutch").map(|k| k.canonical.as_str()), Some("Netherlands"));
+        let amsterdam = lexicon.lookup(Kind::Place, "Amsterdam").unwrap();
+        assert_eq!(amsterdam.country.as_deref(), Some("Netherlands"), "its cities count for it");
+        // What is looked for in text is the gazetteer's own name: the model's features.
+        let found: Vec<&str> =
+            lexicon.find_known("The Netherlands").map(|(_, _, k)| k.canonical.as_str()).collect();
+        assert_eq!(found, ["Netherlands"]);
+        assert_eq!(lexicon.find_known("the Netherlands").count(), 0);
+        // A demonym's country is a country the gazetteer knows, so that both count as one.
+        for row in rows(DEMONYMS) {
+            let known = lexicon.lookup(Kind::Place, row[1]);
+            assert!(known.is_some_and(|k| k.canonical == row[1]), "{row:?}");
+        }
     }
 
     #[test]

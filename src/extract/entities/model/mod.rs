@@ -211,7 +211,7 @@ fn tags_over<S: AsRef<str>>(lexicon: &Lexicon, words: &[S], joined: &mut Joined)
             && word.len() > 1
             && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
             && let Some(known) =
-                lexicon.lookup_first(&[Kind::Place, Kind::Org, Kind::Person], word).map(|(_, known)| known)
+                lexicon.listed_first(&[Kind::Place, Kind::Org, Kind::Person], word).map(|(_, known)| known)
         {
             *tag = gazetteer_kind(known.kind, known.demonym) * 2 + 1;
         }
