@@ -105,6 +105,8 @@ pub struct Lexicon {
     /// Canonical names given in place of the gazetteer's (`[canonical]` in `aliases.toml`), in
     /// lower case, to the gazetteer's name.
     renamed: HashMap<String, String>,
+    /// Names resolved only when the model finds them (`[found.*]` in `aliases.toml`).
+    found_only: LowerNames,
     /// The cue words.
     pub rules: Rules,
 }
@@ -148,6 +150,41 @@ struct AliasFile {
     /// Gazetteer names given another canonical name, the one news writes.
     #[serde(default)]
     canonical: HashMap<String, String>,
+    /// Names resolved when the model finds them, but not looked for in text.
+    #[serde(default)]
+    found: FoundOnly,
+}
+
+/// `[found.person]`, `[found.org]` and `[found.place]` of `aliases.toml`: like the tables of
+/// the same kinds, but only for names the model has found. What the gazetteer finds in text is
+/// a feature of the model, so a name added to the matcher means retraining it; one added here
+/// does not.
+#[derive(Debug, Default, Deserialize)]
+struct FoundOnly {
+    #[serde(default)]
+    person: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    org: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    place: HashMap<String, Vec<String>>,
+}
+
+/// What an alias of `kind` stands for: a place the gazetteer knows (for its country), or a
+/// person or organisation named `canonical`.
+fn alias_target(entries: &HashMap<String, Known>, kind: Kind, canonical: &str) -> Result<Known> {
+    match kind {
+        Kind::Place => entries
+            .get(canonical)
+            .cloned()
+            .ok_or_else(|| config_error("aliases.toml", format!("place {canonical:?} is in no gazetteer"))),
+        _ => Ok(Known {
+            kind,
+            canonical: canonical.to_string(),
+            country: None,
+            capital: false,
+            demonym: false,
+        }),
+    }
 }
 
 /// Gives the entries the canonical names of `renames` (as their own name or as their country),
@@ -226,18 +263,7 @@ impl Lexicon {
             [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)]
         {
             for (canonical, names) in table {
-                let known = match kind {
-                    Kind::Place => entries.get(canonical).cloned().ok_or_else(|| {
-                        config_error("aliases.toml", format!("place {canonical:?} is in no gazetteer"))
-                    })?,
-                    _ => Known {
-                        kind,
-                        canonical: canonical.clone(),
-                        country: None,
-                        capital: false,
-                        demonym: false,
-                    },
-                };
+                let known = alias_target(&entries, kind, canonical)?;
                 by_lower_name.insert(kind, canonical, known.clone());
                 for name in names {
                     by_lower_name.insert(kind, name, known.clone());
@@ -245,13 +271,25 @@ impl Lexicon {
                 }
             }
         }
+        let mut found_only = LowerNames::default();
+        let found = &aliases.found;
+        for (kind, table) in
+            [(Kind::Person, &found.person), (Kind::Org, &found.org), (Kind::Place, &found.place)]
+        {
+            for (canonical, names) in table {
+                let known = alias_target(&entries, kind, canonical)?;
+                for name in names.iter().chain([canonical]) {
+                    found_only.insert(kind, name, known.clone());
+                }
+            }
+        }
         let (names, mut patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
         let automaton = NameMatcher::new(&names).map_err(|e| config_error("gazetteer", e.to_string()))?;
         let renamed = &aliases.canonical;
-        let all = by_lower_name.0.values_mut().flatten().flatten();
+        let all = by_lower_name.0.values_mut().chain(found_only.0.values_mut()).flatten().flatten();
         rename(renamed, patterns.iter_mut().chain(by_demonym.values_mut()).chain(all));
         let renamed = renamed.iter().map(|(old, new)| (new.to_lowercase(), old.clone())).collect();
-        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, renamed, rules })
+        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, renamed, found_only, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
@@ -310,7 +348,7 @@ impl Lexicon {
     pub fn known_as(&self, name: &str) -> KnownAs<'_> {
         let name = name.trim();
         let renamed = || self.renamed.get(&name.to_lowercase()).and_then(|old| self.by_lower_name.get(old));
-        KnownAs(self.by_lower_name.get(name).or_else(renamed))
+        KnownAs(self.by_lower_name.get(name).or_else(renamed).or_else(|| self.found_only.get(name)))
     }
 
     /// [`Lexicon::lookup_first`] under the names the gazetteer itself lists, not the canonical
@@ -388,6 +426,19 @@ mod tests {
             let known = lexicon.lookup(Kind::Place, row[1]);
             assert!(known.is_some_and(|k| k.canonical == row[1]), "{row:?}");
         }
+    }
+
+    #[test]
+    fn names_found_only_are_resolved_but_not_looked_for_in_text() {
+        let lexicon = Lexicon::builtin().unwrap();
+        assert_eq!(lexicon.lookup(Kind::Org, "citigroup").map(|k| k.canonical.as_str()), Some("Citigroup"));
+        let frankfurt = lexicon.lookup(Kind::Place, "Frankfurt").unwrap();
+        assert_eq!(
+            (frankfurt.canonical.as_str(), frankfurt.country.as_deref()),
+            ("Frankfurt am Main", Some("Germany"))
+        );
+        assert_eq!(lexicon.find_known("Citigroup in Frankfurt").count(), 0, "not looked for");
+        assert!(lexicon.listed_first(&[Kind::Org, Kind::Place], "CITIGROUP").is_none(), "nor a feature");
     }
 
     #[test]

@@ -159,3 +159,18 @@ fn a_title_is_no_part_of_a_name_and_the_person_is_filed_under_the_full_name() {
     assert_eq!((kennedy.kind, kennedy.mentions), (Kind::Person, 3), "{entities:?}");
     assert!(entities.iter().all(|e| !e.name.starts_with("Mr")), "{entities:?}");
 }
+
+#[test]
+fn names_listed_as_found_only_keep_their_kind_and_places_get_their_country() {
+    let model = Extractor::new(Method::Model).expect("shipped data loads");
+    let body = "Shares of Citigroup and Alcoa fell in Frankfurt on Tuesday, while Nokia rose.";
+    let entities = model.extract("Markets", body);
+    let orgs = names(&entities, Kind::Org);
+    assert!(orgs.contains(&"Citigroup".to_string()) && orgs.contains(&"Nokia".to_string()), "{entities:?}");
+    let frankfurt = entities.iter().find(|e| e.kind == Kind::Place).expect("a place");
+    assert_eq!(
+        (frankfurt.name.as_str(), frankfurt.country.as_deref()),
+        ("Frankfurt am Main", Some("Germany"))
+    );
+    assert!(names(&entities, Kind::Place).len() == 1, "{entities:?}");
+}
