@@ -141,32 +141,34 @@ impl LowerNames {
 
 #[derive(Debug, Deserialize)]
 struct AliasFile {
-    #[serde(default)]
-    person: HashMap<String, Vec<String>>,
-    #[serde(default)]
-    org: HashMap<String, Vec<String>>,
-    #[serde(default)]
-    place: HashMap<String, Vec<String>>,
+    /// `[person]`, `[org]` and `[place]`: names looked for in text and resolved.
+    #[serde(flatten)]
+    looked_for: AliasTables,
     /// Gazetteer names given another canonical name, the one news writes.
     #[serde(default)]
     canonical: HashMap<String, String>,
-    /// Names resolved when the model finds them, but not looked for in text.
+    /// `[found.person]`, `[found.org]` and `[found.place]`: names resolved when the model finds
+    /// them, but not looked for in text. What the gazetteer finds in text is a feature of the
+    /// model, so a name added to the matcher means retraining it; one added here does not.
     #[serde(default)]
-    found: FoundOnly,
+    found: AliasTables,
 }
 
-/// `[found.person]`, `[found.org]` and `[found.place]` of `aliases.toml`: like the tables of
-/// the same kinds, but only for names the model has found. What the gazetteer finds in text is
-/// a feature of the model, so a name added to the matcher means retraining it; one added here
-/// does not.
+/// Canonical names to their other names, by kind.
 #[derive(Debug, Default, Deserialize)]
-struct FoundOnly {
+struct AliasTables {
     #[serde(default)]
     person: HashMap<String, Vec<String>>,
     #[serde(default)]
     org: HashMap<String, Vec<String>>,
     #[serde(default)]
     place: HashMap<String, Vec<String>>,
+}
+
+impl AliasTables {
+    fn by_kind(&self) -> [(Kind, &HashMap<String, Vec<String>>); 3] {
+        [(Kind::Person, &self.person), (Kind::Org, &self.org), (Kind::Place, &self.place)]
+    }
 }
 
 /// What an alias of `kind` stands for: a place the gazetteer knows (for its country), or a
@@ -259,9 +261,7 @@ impl Lexicon {
         for known in entries.values().filter(|k| !k.demonym) {
             by_lower_name.insert(known.kind, &known.canonical, known.clone());
         }
-        for (kind, table) in
-            [(Kind::Person, &aliases.person), (Kind::Org, &aliases.org), (Kind::Place, &aliases.place)]
-        {
+        for (kind, table) in aliases.looked_for.by_kind() {
             for (canonical, names) in table {
                 let known = alias_target(&entries, kind, canonical)?;
                 by_lower_name.insert(kind, canonical, known.clone());
@@ -272,10 +272,7 @@ impl Lexicon {
             }
         }
         let mut found_only = LowerNames::default();
-        let found = &aliases.found;
-        for (kind, table) in
-            [(Kind::Person, &found.person), (Kind::Org, &found.org), (Kind::Place, &found.place)]
-        {
+        for (kind, table) in aliases.found.by_kind() {
             for (canonical, names) in table {
                 let known = alias_target(&entries, kind, canonical)?;
                 for name in names.iter().chain([canonical]) {
