@@ -102,10 +102,8 @@ pub struct Lexicon {
     patterns: Vec<Known>,
     by_lower_name: LowerNames,
     by_demonym: HashMap<String, Known>,
-    /// Canonical names given in place of the gazetteer's (`[canonical]` in `aliases.toml`), in
-    /// lower case, to the gazetteer's name.
-    renamed: HashMap<String, String>,
-    /// Names resolved only when the model finds them (`[found.*]` in `aliases.toml`).
+    /// Names resolved only when the model finds them: `[found.*]` in `aliases.toml`, and the
+    /// canonical names `[canonical]` gives in place of the gazetteer's.
     found_only: LowerNames,
     /// The cue words.
     pub rules: Rules,
@@ -282,11 +280,15 @@ impl Lexicon {
         }
         let (names, mut patterns): (Vec<String>, Vec<Known>) = entries.into_iter().unzip();
         let automaton = NameMatcher::new(&names).map_err(|e| config_error("gazetteer", e.to_string()))?;
-        let renamed = &aliases.canonical;
+        let renames = &aliases.canonical;
         let all = by_lower_name.0.values_mut().chain(found_only.0.values_mut()).flatten().flatten();
-        rename(renamed, patterns.iter_mut().chain(by_demonym.values_mut()).chain(all));
-        let renamed = renamed.iter().map(|(old, new)| (new.to_lowercase(), old.clone())).collect();
-        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, renamed, found_only, rules })
+        rename(renames, patterns.iter_mut().chain(by_demonym.values_mut()).chain(all));
+        for (old, new) in renames {
+            for known in by_lower_name.get(old).into_iter().flatten().flatten() {
+                found_only.insert(known.kind, new, known.clone());
+            }
+        }
+        Ok(Lexicon { automaton, patterns, by_lower_name, by_demonym, found_only, rules })
     }
 
     /// Every known name in `text`, leftmost-longest, at word boundaries: (start, end, what).
@@ -344,8 +346,7 @@ impl Lexicon {
     /// table (1.5% of a full indexing run's samples went to those lookups).
     pub fn known_as(&self, name: &str) -> KnownAs<'_> {
         let name = name.trim();
-        let renamed = || self.renamed.get(&name.to_lowercase()).and_then(|old| self.by_lower_name.get(old));
-        KnownAs(self.by_lower_name.get(name).or_else(renamed).or_else(|| self.found_only.get(name)))
+        KnownAs(self.by_lower_name.get(name).or_else(|| self.found_only.get(name)))
     }
 
     /// [`Lexicon::lookup_first`] under the names the gazetteer itself lists, not the canonical
