@@ -79,10 +79,8 @@ impl NameMatcher {
         let bytes = text.as_bytes();
         let mut at = 0;
         starts.iter().filter_map(move |&start| {
-            if start < at || start >= bytes.len() || !self.firsts[usize::from(bytes[start])] {
-                return None;
-            }
-            if !self.could_start(bytes, start) {
+            let candidate = start >= at && start < bytes.len() && self.firsts[usize::from(bytes[start])];
+            if !candidate || !self.could_start(bytes, start) {
                 return None;
             }
             let (end, pattern) = self.longest_at(bytes, start)?;
