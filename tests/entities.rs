@@ -90,10 +90,52 @@ fn a_name_does_not_run_into_the_words_before_it() {
         .iter()
         .map(|e| (e["kind"].as_str().unwrap(), e["name"].as_str().unwrap()))
         .collect();
-    for entity in [("org", "Celanese Corp"), ("person", "Diane von Furstenberg")] {
+    // The company is counted without its legal form, and the dateline's city is a place.
+    for entity in [("org", "Celanese"), ("person", "Diane von Furstenberg"), ("place", "Ottawa")] {
         assert!(names.contains(&entity), "{entity:?}: {names:?}");
     }
     assert!(!names.iter().any(|(_, n)| n.contains("company")), "{names:?}");
+}
+
+/// One company, person or city is one facet value however a wire writes it: with or without
+/// its legal form, an initial with or without its full stop, a dateline's city in capitals;
+/// and a product or a role written like a name ("PC", "CEO") is no organisation.
+#[test]
+fn one_entity_is_counted_under_one_name_however_it_is_written() {
+    let env = Env::new();
+    let record = |url: &str, title: &str, body: &str| {
+        serde_json::json!({"url": url, "title": title, "published": "2008-01-10", "body": body}).to_string()
+    };
+    let lines = [
+        record(
+            "https://wire.example/a",
+            "Microsoft cuts prices of its software",
+            "SAN FRANCISCO (Reuters) - Microsoft Corp said on Thursday it would cut the price of its \
+             Windows software for PC makers, its CEO said.\n\nShares of General Electric Co. rose.",
+        ),
+        record(
+            "https://wire.example/b",
+            "Microsoft Corp. wins contract",
+            "DETROIT (Reuters) - Microsoft Corp. won a contract from General Motors Corp to supply \
+             software for cars, the companies said on Friday. President George W. Bush praised the deal.",
+        ),
+        record(
+            "https://wire.example/c",
+            "Bush visits Microsoft",
+            "George W Bush visited Microsoft in Redmond on Saturday. Bush met staff and watched a DVD \
+             about the company.",
+        ),
+    ];
+    env.write("wire.jsonl", lines.join("\n"));
+    env.index(&env.corpus(), &["--quiet"]);
+    let orgs = facet_map(&env, &["--by", "org"]);
+    let expected = [("General Electric", 1), ("General Motors", 1), ("Microsoft", 3)];
+    assert_eq!(orgs, expected.map(|(n, c)| (n.to_string(), c)).into(), "{orgs:?}");
+    assert_eq!(facet_map(&env, &["--by", "person"]), [("George W. Bush".to_string(), 2)].into());
+    let places = facet_map(&env, &["--by", "place"]);
+    for city in ["San Francisco", "Detroit", "Redmond"] {
+        assert_eq!(places.get(city), Some(&1), "{city}: {places:?}");
+    }
 }
 
 fn facet_map(env: &Env, args: &[&str]) -> BTreeMap<String, u64> {

@@ -46,6 +46,10 @@ pub struct Rules {
     place_prepositions: HashSet<String>,
     name_connectors: HashSet<String>,
     stopwords: HashSet<String>,
+    #[serde(default)]
+    not_names: HashSet<String>,
+    #[serde(default)]
+    company_suffixes: HashSet<String>,
 }
 
 impl Rules {
@@ -93,6 +97,16 @@ impl Rules {
     /// A capitalised word that is never a name by itself.
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
+    }
+    /// A capitalised word or acronym that news writes like a name but that names nothing an
+    /// index should count ("PC", "CEO", "Christmas"): dropped wherever it is found.
+    pub fn is_not_name(&self, surface: &str) -> bool {
+        self.not_names.contains(surface)
+    }
+    /// A company's legal form ("Inc", "Corp.", "Plc"), which wires write after the name
+    /// some of the time: "Microsoft Corp" and "Microsoft" are one company.
+    pub fn is_company_suffix(&self, word: &str) -> bool {
+        self.company_suffixes.contains(word.trim_end_matches('.'))
     }
 }
 

@@ -172,6 +172,9 @@ impl Extractor {
             Some(labeller) => model::mentions(labeller, &self.lexicon, texts),
             None => texts.iter().map(|t| recognise::mentions(&self.lexicon, t)).collect(),
         };
+        for mentions in &mut per_text {
+            mentions.retain(|m| !self.lexicon.rules.is_not_name(&m.surface));
+        }
         let surnames = surname_index(per_text.iter().flatten());
         for mentions in &mut per_text {
             mentions.retain_mut(|m| resolve(m, &surnames));

@@ -7,6 +7,9 @@ use super::super::lexicon::{KnownAs, Lexicon};
 use super::super::recognise::{Certainty, Mention};
 use super::super::{Kind, Known};
 use super::Labeller;
+use super::canonical::{
+    dateline_place, known_with_word_before, person_name, squeezed, without_company_suffix,
+};
 use super::features::GazetteerTag;
 use super::labels::Span;
 use super::tokenize::{Token, sentences};
@@ -157,25 +160,19 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         for token in &tokens[covered..span.start] {
             compound(lexicon, token, out);
         }
-        covered = span.end;
-        let surface = &text[tokens[span.start].start..tokens[span.end - 1].end()];
+        let previous_end = std::mem::replace(&mut covered, span.end);
+        if let Some(place) = dateline_place(lexicon, text, tokens, span) {
+            push(lexicon, text, tokens, span, (Kind::Place, Some(place)), out);
+            continue;
+        }
+        let squeezed_surface = squeezed(&text[tokens[span.start].start..tokens[span.end - 1].end()]);
+        let surface = &*squeezed_surface;
         let kind = match span.kind {
             0 => Kind::Person,
             1 => Kind::Org,
             2 => Kind::Place,
             _ => {
-                if let Some((kind, known)) = curated(lexicon.known_as(surface)) {
-                    push(lexicon, text, tokens, span, (kind, Some(known)), out);
-                } else if let Some(known) = lexicon.demonym(surface) {
-                    out.push(Mention::of_known(
-                        tokens[span.start].start,
-                        surface,
-                        known,
-                        span.end - span.start,
-                    ));
-                } else if span.end - span.start == 1 {
-                    compound(lexicon, &tokens[span.start], out);
-                }
+                misc(lexicon, text, tokens, span, surface, out);
                 continue;
             }
         };
@@ -183,8 +180,8 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         let whole_known = known_as.first(&[Kind::Person, Kind::Org, Kind::Place]).is_some();
         if let Some(k) = two_known_names(lexicon, text, tokens, span, whole_known) {
             for part in [Span { end: k, ..*span }, Span { start: k, ..*span }] {
-                let surface = &text[tokens[part.start].start..tokens[part.end - 1].end()];
-                let known_as = lexicon.known_as(surface);
+                let surface = squeezed(&text[tokens[part.start].start..tokens[part.end - 1].end()]);
+                let known_as = lexicon.known_as(&surface);
                 let kind = token_known(known_as).map_or(kind, |k| k.kind);
                 push(lexicon, text, tokens, &part, (kind, known_as.kind(kind)), out);
             }
@@ -206,15 +203,40 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         {
             span.start += 1;
         }
+        if kind == Kind::Org
+            && span.start > previous_end
+            && let Some((wider, known)) = known_with_word_before(lexicon, text, tokens, &span)
+        {
+            push(lexicon, text, tokens, &wider, (kind, Some(known)), out);
+            continue;
+        }
         let known = if span.start == start {
             known_as.kind(kind)
         } else {
-            lexicon.lookup(kind, &text[tokens[span.start].start..tokens[span.end - 1].end()])
+            lexicon.lookup(kind, &squeezed(&text[tokens[span.start].start..tokens[span.end - 1].end()]))
         };
+        // "Yahoo Inc" is the Yahoo the gazetteer knows.
+        let known = known.or_else(|| {
+            let short = (kind == Kind::Org).then(|| without_company_suffix(lexicon, surface)).flatten()?;
+            lexicon.lookup(Kind::Org, &short)
+        });
         push(lexicon, text, tokens, &span, (kind, known), out);
     }
     for token in &tokens[covered.min(tokens.len())..] {
         compound(lexicon, token, out);
+    }
+}
+
+/// A span of the model's fourth type (CoNLL's MISC: nationalities, events, works): kept when
+/// the curated lists know it as a person or an organisation, or the gazetteer as a demonym.
+fn misc(lexicon: &Lexicon, text: &str, tokens: &[Token], span: &Span, surface: &str, out: &mut Vec<Mention>) {
+    if let Some((kind, known)) = curated(lexicon.known_as(surface)) {
+        push(lexicon, text, tokens, span, (kind, Some(known)), out);
+    } else if let Some(known) = lexicon.demonym(surface) {
+        let (start, end) = (tokens[span.start].start, tokens[span.end - 1].end());
+        out.push(Mention::of_known(start, &text[start..end], known, span.end - span.start));
+    } else if span.end - span.start == 1 {
+        compound(lexicon, &tokens[span.start], out);
     }
 }
 
@@ -242,7 +264,12 @@ fn push(
             end,
             surface: surface.to_string(),
             kind,
-            canonical: surface.split_whitespace().collect::<Vec<_>>().join(" "),
+            canonical: match kind {
+                Kind::Person => person_name(surface),
+                Kind::Org => without_company_suffix(lexicon, surface)
+                    .unwrap_or_else(|| surface.split_whitespace().collect::<Vec<_>>().join(" ")),
+                Kind::Place => surface.split_whitespace().collect::<Vec<_>>().join(" "),
+            },
             country: None,
             acts_for_country: false,
             // A lone word the gazetteer does not know is a person only as the surname of
@@ -311,7 +338,7 @@ fn company_cue(lexicon: &Lexicon, tokens: &[Token], span: &Span, kind: Kind) -> 
         || after(0).is_some_and(is_ticker);
     let org_word = kind == Kind::Person
         && span.end - span.start >= 2
-        && lexicon.rules.is_org_word(tokens[span.end - 1].text);
+        && lexicon.rules.is_org_word(tokens[span.end - 1].text.trim_end_matches('.'));
     (ticker || org_word).then_some(Kind::Org)
 }
 

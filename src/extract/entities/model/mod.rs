@@ -4,6 +4,7 @@
 //! The shipped model lives in `index_schema/ner/model.bin.gz`; `newsdex train-ner` rebuilds it.
 
 mod anchors;
+mod canonical;
 pub mod conll;
 mod context;
 pub mod features;
