@@ -191,3 +191,25 @@ fn words_listed_as_not_names_are_dropped_by_either_extractor() {
     let lexicon = extractor().lexicon().rules.is_not_name("PC");
     assert!(lexicon, "the list is data: index_schema/entity_rules.toml");
 }
+
+#[test]
+fn an_institutions_short_names_count_under_its_full_name() {
+    let model = Extractor::new(Method::Model).expect("shipped data loads");
+    let body = "The Fed held rates, the U.S. Federal Reserve said. JP Morgan and GM shares fell on \
+                the NYSE, and the Exxon Mobil chief said Tories in London were wrong.";
+    let entities = model.extract("Markets", body);
+    let orgs = names(&entities, Kind::Org);
+    for org in
+        ["Federal Reserve", "JPMorgan Chase", "General Motors", "New York Stock Exchange", "Exxon Mobil"]
+    {
+        assert!(orgs.contains(&org.to_string()), "{org}: {entities:?}");
+    }
+    let federal = entities.iter().find(|e| e.name == "Federal Reserve").unwrap();
+    assert_eq!(federal.mentions, 2, "{federal:?}");
+    for short in ["Fed", "JP Morgan", "GM", "NYSE"] {
+        assert!(!entities.iter().any(|e| e.name == short), "{short}: {entities:?}");
+    }
+    let lexicon = model.lexicon();
+    let party = lexicon.lookup(Kind::Org, "tories").map(|k| k.canonical.as_str());
+    assert_eq!(party, Some("Conservative Party"), "filters resolve them too");
+}
