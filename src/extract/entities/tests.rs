@@ -212,4 +212,8 @@ fn an_institutions_short_names_count_under_its_full_name() {
     let lexicon = model.lexicon();
     let party = lexicon.lookup(Kind::Org, "tories").map(|k| k.canonical.as_str());
     assert_eq!(party, Some("Conservative Party"), "filters resolve them too");
+    let holland =
+        lexicon.lookup(Kind::Place, "Holland").map(|k| (k.canonical.as_str(), k.country.as_deref()));
+    assert_eq!(holland, Some(("Netherlands", Some("Netherlands"))));
+    assert!(lexicon.lookup(Kind::Person, "Holland").is_none(), "a person named Holland is left to the model");
 }
