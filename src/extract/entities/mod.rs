@@ -11,6 +11,7 @@ mod lexicon;
 pub mod model;
 mod names;
 mod recognise;
+mod spelling;
 mod tokens;
 
 pub use lexicon::{Known, Lexicon};

@@ -5,6 +5,7 @@
 
 use super::Kind;
 use super::lexicon::{Known, Lexicon};
+use super::spelling::{unknown_name, without_company_suffix};
 use super::tokens::{Token, tokenize};
 
 /// How sure the rules are about a mention's kind.
@@ -310,13 +311,19 @@ impl Run<'_, '_> {
         if words == 1 && rules.is_org_word(surface) {
             return;
         }
-        let known = self.lexicon.lookup(kind, surface);
+        // "Yahoo Inc" is the Yahoo the gazetteer knows.
+        let known = self.lexicon.lookup(kind, surface).or_else(|| {
+            let short =
+                (kind == Kind::Org).then(|| without_company_suffix(self.lexicon, surface)).flatten()?;
+            self.lexicon.lookup(Kind::Org, &short)
+        });
         self.out.push(Mention {
             start: s,
             end: e,
             surface: surface.to_string(),
             kind,
-            canonical: known.map(|k| k.canonical.clone()).unwrap_or_else(|| surface.to_string()),
+            canonical: known
+                .map_or_else(|| unknown_name(self.lexicon, kind, surface), |k| k.canonical.clone()),
             country: known.and_then(|k| k.country.clone()),
             acts_for_country: false,
             certainty,

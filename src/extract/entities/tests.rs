@@ -217,3 +217,13 @@ fn an_institutions_short_names_count_under_its_full_name() {
     assert_eq!(holland, Some(("Netherlands", Some("Netherlands"))));
     assert!(lexicon.lookup(Kind::Person, "Holland").is_none(), "a person named Holland is left to the model");
 }
+
+#[test]
+fn the_rules_spell_unknown_names_as_the_model_does() {
+    let text = "Acme Widgets Inc said profits grew.\n\nAcme Widgets Corp. said it would hire, \
+                analyst John Q Smith said.";
+    let entities = extractor().extract("Markets", text);
+    let acme = entities.iter().find(|e| e.kind == Kind::Org).map(|e| (e.name.as_str(), e.mentions));
+    assert_eq!(acme, Some(("Acme Widgets", 2)), "{entities:?}");
+    assert_eq!(names(&entities, Kind::Person), ["John Q. Smith"], "{entities:?}");
+}

@@ -5,11 +5,10 @@
 
 use super::super::lexicon::{KnownAs, Lexicon};
 use super::super::recognise::{Certainty, Mention};
+use super::super::spelling::{squeezed, unknown_name, without_company_suffix};
 use super::super::{Kind, Known};
 use super::Labeller;
-use super::canonical::{
-    dateline_place, known_with_word_before, person_name, squeezed, without_company_suffix,
-};
+use super::canonical::{dateline_place, known_with_word_before};
 use super::features::GazetteerTag;
 use super::labels::Span;
 use super::tokenize::{Token, sentences};
@@ -264,12 +263,7 @@ fn push(
             end,
             surface: surface.to_string(),
             kind,
-            canonical: match kind {
-                Kind::Person => person_name(surface),
-                Kind::Org => without_company_suffix(lexicon, surface)
-                    .unwrap_or_else(|| surface.split_whitespace().collect::<Vec<_>>().join(" ")),
-                Kind::Place => surface.split_whitespace().collect::<Vec<_>>().join(" "),
-            },
+            canonical: unknown_name(lexicon, kind, surface),
             country: None,
             acts_for_country: false,
             // A lone word the gazetteer does not know is a person only as the surname of
