@@ -227,3 +227,15 @@ fn the_rules_spell_unknown_names_as_the_model_does() {
     assert_eq!(acme, Some(("Acme Widgets", 2)), "{entities:?}");
     assert_eq!(names(&entities, Kind::Person), ["John Q. Smith"], "{entities:?}");
 }
+
+#[test]
+fn a_company_officers_title_is_no_part_of_the_name_after_it() {
+    let model = Extractor::new(Method::Model).expect("shipped data loads");
+    let text = "Shares rose after CEO Immelt spoke. CEO Jeff Immelt said orders grew.";
+    let entities = model.extract("Results", text);
+    // The model made "CEO Jeff Immelt" an organisation, and coreference could not file
+    // "Immelt" under him.
+    let immelt = entities.iter().find(|e| e.name == "Jeff Immelt").map(|e| (e.kind, e.mentions));
+    assert_eq!(immelt, Some((Kind::Person, 2)), "{entities:?}");
+    assert!(!entities.iter().any(|e| e.name.starts_with("CEO")), "{entities:?}");
+}

@@ -106,11 +106,19 @@ fn join_first_names(spans: &mut Vec<Span>, tokens: &[Token]) {
 /// part of a name (CoNLL never has it inside one), and an article that capitalises "Mr" inside
 /// its sentences ("attack Mr Blair's words") made the model take "Mr Kennedy" opening the next
 /// one for an organisation, which coreference then could not file under Charles Kennedy.
+/// So is a name opened by a company officer's acronym and a capitalised word ("CEO Jeff
+/// Immelt", "CFO Smith"), which the model took for an organisation in 116 of 8,225 Reuters and
+/// BBC articles; "CEO of Chubb" is left alone.
 fn drop_honorifics(spans: &mut [Span], tokens: &[Token]) {
     for span in spans.iter_mut() {
-        if span.end - span.start > 1
-            && matches!(tokens[span.start].text, "Mr" | "Mr." | "Mrs" | "Mrs." | "Ms" | "Ms.")
-        {
+        let title = match tokens[span.start].text {
+            "Mr" | "Mr." | "Mrs" | "Mrs." | "Ms" | "Ms." => true,
+            "CEO" | "CFO" | "COO" | "CTO" => tokens[span.start + 1..span.end]
+                .first()
+                .is_some_and(|t| t.text.starts_with(|c: char| c.is_uppercase())),
+            _ => false,
+        };
+        if title && span.end - span.start > 1 {
             *span = Span { start: span.start + 1, end: span.end, kind: PERSON };
         }
     }
