@@ -107,8 +107,8 @@ fn join_first_names(spans: &mut Vec<Span>, tokens: &[Token]) {
 /// its sentences ("attack Mr Blair's words") made the model take "Mr Kennedy" opening the next
 /// one for an organisation, which coreference then could not file under Charles Kennedy.
 /// So is a name opened by a company officer's acronym and a capitalised word ("CEO Jeff
-/// Immelt", "CFO Smith"), which the model took for an organisation in 116 of 8,225 Reuters and
-/// BBC articles; "CEO of Chubb" is left alone.
+/// Immelt", "CFO Smith"), which the model took for an organisation (56 of 6,000 Reuters
+/// articles had one); "CEO of Chubb" is left alone.
 fn drop_honorifics(spans: &mut [Span], tokens: &[Token]) {
     for span in spans.iter_mut() {
         let title = match tokens[span.start].text {
