@@ -136,6 +136,16 @@ fn one_entity_is_counted_under_one_name_however_it_is_written() {
     for city in ["San Francisco", "Detroit", "Redmond"] {
         assert_eq!(places.get(city), Some(&1), "{city}: {places:?}");
     }
+    // A filter typed the way a report writes the name finds what was counted.
+    for (option, name, hits) in [
+        ("--org", "microsoft corp.", 3),
+        ("--actor", "Microsoft Corp", 3),
+        ("--person", "George W Bush", 2),
+        ("--actor", "George W Bush", 2),
+    ] {
+        let found = env.search(&[option, name, "--fields", "id"]).jsonl();
+        assert_eq!(found.len(), hits, "{option} {name}");
+    }
 }
 
 fn facet_map(env: &Env, args: &[&str]) -> BTreeMap<String, u64> {

@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use super::{EntityFilters, SearchRequest};
 use crate::error::{Error, Result};
 use crate::extract::SourceRules;
-use crate::extract::entities::{Extractor, Kind, Lexicon};
+use crate::extract::entities::{Extractor, Kind, Lexicon, unknown_name};
 use crate::index::{Fields, NewsIndex};
 
 /// True for an empty query or `*`: every article.
@@ -97,13 +97,6 @@ fn entity_clauses(
     lexicon: &Lexicon,
     filters: &EntityFilters,
 ) -> Vec<(Occur, Box<dyn Query>)> {
-    let resolve = |kinds: &[Kind], name: &str| {
-        kinds
-            .iter()
-            .find_map(|k| lexicon.lookup(*k, name))
-            .map(|known| known.canonical.clone())
-            .unwrap_or_else(|| name.trim().to_string())
-    };
     let groups: [(&Vec<String>, &[Kind], Field); 4] = [
         (&filters.persons, &[Kind::Person], fields.person),
         (&filters.orgs, &[Kind::Org], fields.org),
@@ -112,9 +105,39 @@ fn entity_clauses(
     ];
     groups
         .into_iter()
-        .flat_map(|(names, kinds, field)| names.iter().map(move |name| (resolve(kinds, name), field)))
-        .map(|(name, facet)| (Occur::Must, Box::new(named(facet, &name)) as Box<dyn Query>))
+        .flat_map(|(names, kinds, field)| {
+            names.iter().map(move |name| (filter_names(lexicon, kinds, name), field))
+        })
+        .map(|(names, facet)| (Occur::Must, named_any(facet, &names)))
         .collect()
+}
+
+/// The names a filter's `name` is counted under: the gazetteer's canonical name when it knows
+/// it, else the name written as the extractors write a name they do not know, under each of
+/// `kinds` ("Microsoft Corp" is the organisation Microsoft, "George W Bush" the person George
+/// W. Bush), so that a filter finds what extraction counted.
+fn filter_names(lexicon: &Lexicon, kinds: &[Kind], name: &str) -> Vec<String> {
+    if let Some(known) = kinds.iter().find_map(|k| lexicon.lookup(*k, name)) {
+        return vec![known.canonical.clone()];
+    }
+    let mut names: Vec<String> = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        let spelled = unknown_name(lexicon, *kind, name.trim());
+        if !names.contains(&spelled) {
+            names.push(spelled);
+        }
+    }
+    names
+}
+
+/// Matches documents whose entity `facet` holds any of `names`.
+fn named_any(facet: Field, names: &[String]) -> Box<dyn Query> {
+    match names {
+        [name] => Box::new(named(facet, name)),
+        _ => Box::new(BooleanQuery::new(
+            names.iter().map(|n| (Occur::Should, Box::new(named(facet, n)) as Box<dyn Query>)).collect(),
+        )),
+    }
 }
 
 /// Matches documents whose entity `facet` holds `name`, whatever its case: a case-insensitive
@@ -170,14 +193,12 @@ pub fn unknown_names(index: &NewsIndex, filters: &EntityFilters) -> Result<Vec<U
     let mut unknown = Vec::new();
     for (names, kinds, field, option) in groups {
         for name in names {
-            let resolved = kinds
-                .iter()
-                .find_map(|k| lexicon.lookup(*k, name))
-                .map(|known| known.canonical.clone())
-                .unwrap_or_else(|| name.trim().to_string());
-            if searcher.search(&named(field, &resolved), &Count)? > 0 {
+            let mut names = filter_names(lexicon, kinds, name);
+            if searcher.search(&named_any(field, &names), &Count)? > 0 {
                 continue;
             }
+            // The one name it was looked for under, or as typed when it had several spellings.
+            let resolved = if names.len() == 1 { names.swap_remove(0) } else { name.trim().to_string() };
             let suggestions = names_containing(&searcher, field, &resolved.to_lowercase())?;
             unknown.push(UnknownName { option, name: resolved, suggestions });
         }

@@ -105,8 +105,17 @@ impl Rules {
     }
     /// A company's legal form ("Inc", "Corp.", "Plc"), which wires write after the name
     /// some of the time: "Microsoft Corp" and "Microsoft" are one company.
+    /// Any case: a user filtering on "microsoft corp" means Microsoft too.
     pub fn is_company_suffix(&self, word: &str) -> bool {
-        self.company_suffixes.contains(word.trim_end_matches('.'))
+        let word = word.trim_end_matches('.').as_bytes();
+        let mut lower = [0u8; 8];
+        if word.len() > lower.len() {
+            return false;
+        }
+        for (l, b) in lower.iter_mut().zip(word) {
+            *l = b.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&lower[..word.len()]).is_ok_and(|w| self.company_suffixes.contains(w))
     }
 }
 
@@ -227,8 +236,9 @@ fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 impl Lexicon {
     /// The lexicon shipped in the binary.
     pub fn builtin() -> Result<Self> {
-        let rules: Rules =
+        let mut rules: Rules =
             toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
+        rules.company_suffixes = rules.company_suffixes.iter().map(|s| s.to_lowercase()).collect();
         let aliases: AliasFile =
             toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
         let mut entries: HashMap<String, Known> = HashMap::default();

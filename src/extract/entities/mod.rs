@@ -16,6 +16,7 @@ mod tokens;
 
 pub use lexicon::{Known, Lexicon};
 pub use recognise::{Certainty, Mention};
+pub use spelling::unknown_name;
 
 use rustc_hash::FxHashMap;
 
