@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use super::{EntityFilters, SearchRequest};
 use crate::error::{Error, Result};
 use crate::extract::SourceRules;
-use crate::extract::entities::{Extractor, Kind, Lexicon, unknown_name};
+use crate::extract::entities::{Extractor, Kind, Lexicon, unknown_name, without_company_suffix};
 use crate::index::{Fields, NewsIndex};
 
 /// True for an empty query or `*`: every article.
@@ -122,7 +122,13 @@ fn filter_names(lexicon: &Lexicon, kinds: &[Kind], name: &str) -> Vec<String> {
     }
     let mut names: Vec<String> = Vec::with_capacity(kinds.len());
     for kind in kinds {
-        let spelled = unknown_name(lexicon, *kind, name.trim());
+        // "Wal-Mart Stores Inc" is the Wal-Mart the gazetteer knows, as extraction found.
+        let known_short = (*kind == Kind::Org)
+            .then(|| without_company_suffix(lexicon, name.trim()))
+            .flatten()
+            .and_then(|short| lexicon.lookup(Kind::Org, &short));
+        let spelled =
+            known_short.map_or_else(|| unknown_name(lexicon, *kind, name.trim()), |k| k.canonical.clone());
         if !names.contains(&spelled) {
             names.push(spelled);
         }
@@ -228,6 +234,18 @@ mod tests {
     use tantivy::schema::Facet;
 
     use super::*;
+
+    #[test]
+    fn filter_names_are_written_as_extraction_writes_them() {
+        let lexicon = Extractor::shared().unwrap().lexicon();
+        let names = |kinds: &[Kind], name: &str| filter_names(lexicon, kinds, name);
+        assert_eq!(names(&[Kind::Org], "Acme Widgets Corp."), ["Acme Widgets"]);
+        assert_eq!(names(&[Kind::Org], "Wal-Mart Stores Inc"), ["Wal-Mart"], "the short name is known");
+        assert_eq!(names(&[Kind::Org], "UN"), ["United Nations"]);
+        assert_eq!(names(&[Kind::Person], "John Q Public"), ["John Q. Public"]);
+        let actor = names(&[Kind::Person, Kind::Org, Kind::Place], "Plan B Holdings Ltd");
+        assert_eq!(actor, ["Plan B. Holdings Ltd", "Plan B Holdings", "Plan B Holdings Ltd"]);
+    }
 
     #[test]
     fn names_match_whatever_their_case_and_only_whole() {
