@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use super::{EntityFilters, SearchRequest};
 use crate::error::{Error, Result};
 use crate::extract::SourceRules;
-use crate::extract::entities::{Extractor, Kind, Lexicon, unknown_name, without_company_suffix};
+use crate::extract::entities::{Extractor, Kind, Lexicon, known_without_suffix, unknown_name};
 use crate::index::{Fields, NewsIndex};
 
 /// True for an empty query or `*`: every article.
@@ -122,11 +122,7 @@ fn filter_names(lexicon: &Lexicon, kinds: &[Kind], name: &str) -> Vec<String> {
     }
     let mut names: Vec<String> = Vec::with_capacity(kinds.len());
     for kind in kinds {
-        // "Wal-Mart Stores Inc" is the Wal-Mart the gazetteer knows, as extraction found.
-        let known_short = (*kind == Kind::Org)
-            .then(|| without_company_suffix(lexicon, name.trim()))
-            .flatten()
-            .and_then(|short| lexicon.lookup(Kind::Org, &short));
+        let known_short = (*kind == Kind::Org).then(|| known_without_suffix(lexicon, name.trim())).flatten();
         let spelled =
             known_short.map_or_else(|| unknown_name(lexicon, *kind, name.trim()), |k| k.canonical.clone());
         if !names.contains(&spelled) {

@@ -49,7 +49,7 @@ pub struct Rules {
     #[serde(default)]
     not_names: HashSet<String>,
     #[serde(default)]
-    company_suffixes: HashSet<String>,
+    company_suffixes: Vec<String>,
 }
 
 impl Rules {
@@ -107,15 +107,8 @@ impl Rules {
     /// some of the time: "Microsoft Corp" and "Microsoft" are one company.
     /// Any case: a user filtering on "microsoft corp" means Microsoft too.
     pub fn is_company_suffix(&self, word: &str) -> bool {
-        let word = word.trim_end_matches('.').as_bytes();
-        let mut lower = [0u8; 8];
-        if word.len() > lower.len() {
-            return false;
-        }
-        for (l, b) in lower.iter_mut().zip(word) {
-            *l = b.to_ascii_lowercase();
-        }
-        std::str::from_utf8(&lower[..word.len()]).is_ok_and(|w| self.company_suffixes.contains(w))
+        let word = word.trim_end_matches('.');
+        self.company_suffixes.iter().any(|suffix| suffix.eq_ignore_ascii_case(word))
     }
 }
 
@@ -236,9 +229,8 @@ fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 impl Lexicon {
     /// The lexicon shipped in the binary.
     pub fn builtin() -> Result<Self> {
-        let mut rules: Rules =
+        let rules: Rules =
             toml::from_str(RULES).map_err(|e| config_error("entity_rules.toml", e.to_string()))?;
-        rules.company_suffixes = rules.company_suffixes.iter().map(|s| s.to_lowercase()).collect();
         let aliases: AliasFile =
             toml::from_str(ALIASES).map_err(|e| config_error("aliases.toml", e.to_string()))?;
         let mut entries: HashMap<String, Known> = HashMap::default();

@@ -16,7 +16,7 @@ mod tokens;
 
 pub use lexicon::{Known, Lexicon};
 pub use recognise::{Certainty, Mention};
-pub use spelling::{unknown_name, without_company_suffix};
+pub use spelling::{known_without_suffix, unknown_name};
 
 use rustc_hash::FxHashMap;
 

@@ -5,7 +5,7 @@
 
 use super::Kind;
 use super::lexicon::{Known, Lexicon};
-use super::spelling::{unknown_name, without_company_suffix};
+use super::spelling::{known_without_suffix, unknown_name};
 use super::tokens::{Token, tokenize};
 
 /// How sure the rules are about a mention's kind.
@@ -311,12 +311,10 @@ impl Run<'_, '_> {
         if words == 1 && rules.is_org_word(surface) {
             return;
         }
-        // "Yahoo Inc" is the Yahoo the gazetteer knows.
-        let known = self.lexicon.lookup(kind, surface).or_else(|| {
-            let short =
-                (kind == Kind::Org).then(|| without_company_suffix(self.lexicon, surface)).flatten()?;
-            self.lexicon.lookup(Kind::Org, &short)
-        });
+        let known = self
+            .lexicon
+            .lookup(kind, surface)
+            .or_else(|| (kind == Kind::Org).then(|| known_without_suffix(self.lexicon, surface)).flatten());
         self.out.push(Mention {
             start: s,
             end: e,

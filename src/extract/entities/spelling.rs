@@ -6,8 +6,8 @@
 
 use std::borrow::Cow;
 
-use super::Kind;
 use super::lexicon::Lexicon;
+use super::{Kind, Known};
 
 /// The name `surface`, of `kind`, is counted under when the gazetteer does not know it.
 pub fn unknown_name(lexicon: &Lexicon, kind: Kind, surface: &str) -> String {
@@ -55,6 +55,13 @@ pub fn without_company_suffix(lexicon: &Lexicon, surface: &str) -> Option<String
     let last = words.pop()?.trim_end_matches(',');
     words.push(last);
     Some(words.join(" "))
+}
+
+/// The company the gazetteer knows by `name` without its legal form ("Yahoo Inc" is the Yahoo
+/// it knows, "Wal-Mart Stores Inc" the Wal-Mart); `None` when the name has no such form or
+/// the shorter name is unknown too.
+pub fn known_without_suffix<'a>(lexicon: &'a Lexicon, name: &str) -> Option<&'a Known> {
+    lexicon.lookup(Kind::Org, &without_company_suffix(lexicon, name)?)
 }
 
 /// A person's name with a full stop after each initial, as American style writes it and

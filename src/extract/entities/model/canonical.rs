@@ -3,7 +3,7 @@
 //! left out. (How an unknown name is written is `spelling.rs`, shared with the rules.)
 
 use super::super::lexicon::Lexicon;
-use super::super::spelling::{squeezed, without_company_suffix};
+use super::super::spelling::{known_without_suffix, squeezed};
 use super::super::{Kind, Known};
 use super::labels::Span;
 use super::tokenize::Token;
@@ -45,10 +45,7 @@ pub(super) fn known_with_word_before<'a>(
         return None;
     }
     let surface = squeezed(&text[before.start..tokens[span.end - 1].end()]);
-    let known = lexicon.lookup(Kind::Org, &surface).or_else(|| {
-        let short = without_company_suffix(lexicon, &surface)?;
-        lexicon.lookup(Kind::Org, &short)
-    })?;
+    let known = lexicon.lookup(Kind::Org, &surface).or_else(|| known_without_suffix(lexicon, &surface))?;
     Some((Span { start: span.start - 1, ..*span }, known))
 }
 

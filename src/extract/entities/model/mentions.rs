@@ -5,7 +5,7 @@
 
 use super::super::lexicon::{KnownAs, Lexicon};
 use super::super::recognise::{Certainty, Mention};
-use super::super::spelling::{squeezed, unknown_name, without_company_suffix};
+use super::super::spelling::{known_without_suffix, squeezed, unknown_name};
 use super::super::{Kind, Known};
 use super::Labeller;
 use super::canonical::{dateline_place, known_with_word_before};
@@ -222,11 +222,8 @@ fn convert(lexicon: &Lexicon, text: &str, tokens: &[Token], spans: &[Span], out:
         } else {
             lexicon.lookup(kind, &squeezed(&text[tokens[span.start].start..tokens[span.end - 1].end()]))
         };
-        // "Yahoo Inc" is the Yahoo the gazetteer knows.
-        let known = known.or_else(|| {
-            let short = (kind == Kind::Org).then(|| without_company_suffix(lexicon, surface)).flatten()?;
-            lexicon.lookup(Kind::Org, &short)
-        });
+        let known =
+            known.or_else(|| (kind == Kind::Org).then(|| known_without_suffix(lexicon, surface)).flatten());
         push(lexicon, text, tokens, &span, (kind, known), out);
     }
     for token in &tokens[covered.min(tokens.len())..] {
